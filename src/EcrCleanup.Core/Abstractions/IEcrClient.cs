@@ -1,0 +1,16 @@
+using EcrCleanup.Model;
+
+namespace EcrCleanup.Abstractions;
+
+/// <summary>The ECR operations the module calls. One implementation speaks the wire protocol; tests use fakes.</summary>
+public interface IEcrClient
+{
+    /// <summary>DescribeRepositories for one name; throws <see cref="ServiceException"/> with code RepositoryNotFoundException when absent.</summary>
+    Task<EcrRepository> DescribeRepositoryAsync(string repositoryName, CancellationToken cancellationToken);
+
+    /// <summary>DescribeImages, every page; manifest references are not filled in.</summary>
+    IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, CancellationToken cancellationToken);
+
+    /// <summary>BatchGetImage by digest, as many calls of at most 100 ids as needed. Digests ECR cannot find are left out.</summary>
+    Task<IReadOnlyList<ImageManifest>> GetManifestsAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken);
+}
