@@ -1,0 +1,77 @@
+namespace EcrCleanup.Model;
+
+/// <summary>Why an image must be kept, whatever its age or tags.</summary>
+public enum ProtectionReason
+{
+    /// <summary>A Lambda function in a production or pull-request stack runs it ($LATEST, a published version or an alias).</summary>
+    Deployed,
+
+    /// <summary>A container-image Lambda function outside the watched stacks runs it (a manual deployment).</summary>
+    DeployedOutsideStacks,
+
+    /// <summary>Its tag carries the SHA of an open pull request's head or one of its commits.</summary>
+    OpenPullRequest,
+
+    /// <summary>It is one of the newest production builds kept for rollback.</summary>
+    ProductionRetention,
+
+    /// <summary>It is a manifest listed by a protected image index.</summary>
+    IndexChild,
+
+    /// <summary>It is a signature, SBOM or attestation of a protected image.</summary>
+    Referrer,
+
+    /// <summary>Protection supplied from outside the module (an ECS or Kubernetes inventory piped in).</summary>
+    External,
+}
+
+/// <summary>Which environment protects an image.</summary>
+public enum DeploymentEnvironment
+{
+    None,
+    Production,
+    PullRequest,
+}
+
+/// <summary>One image kept for one reason. An image protected for several reasons appears once per reason.</summary>
+public sealed class ProtectedImage
+{
+    public ProtectedImage(string repository, string digest, ProtectionReason reason)
+    {
+        Repository = repository;
+        Digest = digest;
+        Reason = reason;
+    }
+
+    public string Repository { get; }
+
+    public string Digest { get; }
+
+    public ProtectionReason Reason { get; }
+
+    public IReadOnlyList<string> Tags { get; init; } = Array.Empty<string>();
+
+    public DeploymentEnvironment Environment { get; init; }
+
+    /// <summary>The CloudFormation stack that deploys it, when there is one.</summary>
+    public string? StackName { get; init; }
+
+    /// <summary>The Lambda function that runs it.</summary>
+    public string? FunctionName { get; init; }
+
+    /// <summary><c>$LATEST</c>, a version number or an alias name.</summary>
+    public string? Qualifier { get; init; }
+
+    public int? PullRequestNumber { get; init; }
+
+    /// <summary>The commit SHA that ties it to a pull request or to the production history.</summary>
+    public string? CommitSha { get; init; }
+
+    /// <summary>For <see cref="ProtectionReason.IndexChild"/> and <see cref="ProtectionReason.Referrer"/>: the protected image it belongs to.</summary>
+    public string? ParentDigest { get; init; }
+
+    /// <summary>Free text for protection from outside the module.</summary>
+    public string? Source { get; init; }
+
+    public override string ToString() => $"{ImageName.Format(Repository, Digest, Tags)}: {Reason}";
+}
