@@ -1,7 +1,7 @@
 namespace EcrCleanup.Model;
 
 /// <summary>One image (manifest) of an ECR repository, as DescribeImages and BatchGetImage report it.</summary>
-public sealed class EcrImage
+public sealed record EcrImage
 {
     public EcrImage(string repository, string digest)
     {

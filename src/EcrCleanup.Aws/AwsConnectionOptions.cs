@@ -1,0 +1,17 @@
+namespace EcrCleanup.Aws;
+
+/// <summary>What a user says about how to reach AWS: every AWS-facing cmdlet takes these as parameters.</summary>
+public sealed record AwsConnectionOptions
+{
+    /// <summary>The region, e.g. <c>eu-west-2</c>; null to take it from the environment or profile.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>A profile of the shared config and credentials files; null for the default chain.</summary>
+    public string? ProfileName { get; init; }
+
+    /// <summary>One endpoint for every service, overriding <c>AWS_ENDPOINT_URL_*</c> and <c>AWS_ENDPOINT_URL</c>.</summary>
+    public Uri? EndpointUrl { get; init; }
+
+    /// <summary>Attempts per call, the first included (standard retry mode); null for <c>AWS_MAX_ATTEMPTS</c> or 3.</summary>
+    public int? MaxAttempts { get; init; }
+}

@@ -1,0 +1,156 @@
+using System.Text.RegularExpressions;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using EcrCleanup.Aws.Http;
+using Amazon.Runtime.Credentials;
+
+namespace EcrCleanup.Aws;
+
+/// <summary>
+/// Credentials and region resolved once per command, through AWSSDK.Core's own chains: environment,
+/// shared config and credentials files (profiles, SSO, assume-role, credential_process, web identity as
+/// GitHub OIDC uses it), container and instance metadata.
+/// </summary>
+public sealed partial class AwsSession
+{
+    private readonly AWSCredentials _credentials;
+    private readonly Uri? _explicitEndpoint;
+    private readonly Func<string, string?> _getEnvironmentVariable;
+
+    private AwsSession(AWSCredentials credentials, string region, Uri? explicitEndpoint, int maxAttempts, Func<string, string?> getEnvironmentVariable)
+    {
+        _credentials = credentials;
+        Region = region;
+        _explicitEndpoint = explicitEndpoint;
+        MaxAttempts = maxAttempts;
+        _getEnvironmentVariable = getEnvironmentVariable;
+    }
+
+    public string Region { get; }
+
+    public int MaxAttempts { get; }
+
+    /// <summary>Resolves region and credentials; throws <see cref="AwsConfigurationException"/> with what to do when either is missing.</summary>
+    public static AwsSession Create(AwsConnectionOptions options, Func<string, string?>? getEnvironmentVariable = null)
+    {
+        getEnvironmentVariable ??= Environment.GetEnvironmentVariable;
+        var profile = ReadProfile(options.ProfileName);
+        var region = ResolveRegion(options.Region, profile, getEnvironmentVariable);
+        var credentials = ResolveCredentials(options.ProfileName);
+        var maxAttempts = ResolveMaxAttempts(options.MaxAttempts, profile, getEnvironmentVariable);
+        return new AwsSession(credentials, region, options.EndpointUrl, maxAttempts, getEnvironmentVariable);
+    }
+
+    public Uri ResolveEndpoint(AwsServiceInfo service) => EndpointResolver.Resolve(service, Region, _explicitEndpoint, _getEnvironmentVariable);
+
+    /// <summary>The current key material; refreshing credentials (SSO, assume-role) renew themselves here.</summary>
+    internal async Task<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return await _credentials.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonClientException e)
+        {
+            throw new AwsConfigurationException($"The AWS credentials could not be obtained: {e.Message} {HowToProvideCredentials}", e);
+        }
+    }
+
+    internal const string HowToProvideCredentials =
+        "Provide credentials with -ProfileName (a profile of ~/.aws/config or ~/.aws/credentials, SSO profiles included: run 'aws sso login' first), " +
+        "or the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables (with AWS_SESSION_TOKEN for temporary keys), " +
+        "or AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE (GitHub Actions OIDC), or run where container or instance credentials are available.";
+
+    private static CredentialProfile? ReadProfile(string? profileName)
+    {
+        var name = string.IsNullOrEmpty(profileName) ? null : profileName;
+        name ??= Environment.GetEnvironmentVariable("AWS_PROFILE");
+        if (name is null)
+        {
+            return new CredentialProfileStoreChain().TryGetProfile("default", out var fallback) ? fallback : null;
+        }
+
+        if (new CredentialProfileStoreChain().TryGetProfile(name, out var profile))
+        {
+            return profile;
+        }
+
+        if (profileName is not null)
+        {
+            throw new AwsConfigurationException($"The AWS profile '{profileName}' was not found in the shared config or credentials files. Check the name with 'aws configure list-profiles', or leave out -ProfileName to use the default credential chain.");
+        }
+
+        return null;
+    }
+
+    private static string ResolveRegion(string? explicitRegion, CredentialProfile? profile, Func<string, string?> getEnvironmentVariable)
+    {
+        // AWS_DEFAULT_REGION is what the AWS CLI reads; AWSSDK.Core does not, so it is read here.
+        var region = FirstNonEmpty(
+            explicitRegion,
+            getEnvironmentVariable("AWS_REGION"),
+            getEnvironmentVariable("AWS_DEFAULT_REGION"),
+            profile?.Region?.SystemName);
+
+        if (region is null)
+        {
+            throw new AwsConfigurationException("No AWS region is set. Pass -Region (for example -Region eu-west-2), set the AWS_REGION environment variable, or set 'region' in your AWS profile.");
+        }
+
+        if (!RegionPattern().IsMatch(region))
+        {
+            throw new AwsConfigurationException($"'{region}' is not an AWS region name. Use a name such as eu-west-2, us-east-1 or cn-north-1.");
+        }
+
+        return region;
+    }
+
+    private static AWSCredentials ResolveCredentials(string? profileName)
+    {
+        if (!string.IsNullOrEmpty(profileName))
+        {
+            if (new CredentialProfileStoreChain().TryGetAWSCredentials(profileName, out var profileCredentials))
+            {
+                return profileCredentials;
+            }
+
+            throw new AwsConfigurationException($"The AWS profile '{profileName}' holds no usable credentials. {HowToProvideCredentials}");
+        }
+
+        try
+        {
+            return DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+        }
+        catch (AmazonClientException e)
+        {
+            throw new AwsConfigurationException($"No AWS credentials were found. {HowToProvideCredentials}", e);
+        }
+    }
+
+    private static int ResolveMaxAttempts(int? explicitAttempts, CredentialProfile? profile, Func<string, string?> getEnvironmentVariable)
+    {
+        if (explicitAttempts is { } attempts)
+        {
+            return attempts;
+        }
+
+        var fromEnvironment = getEnvironmentVariable("AWS_MAX_ATTEMPTS");
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            if (int.TryParse(fromEnvironment, out var parsed) && parsed >= 1)
+            {
+                return parsed;
+            }
+
+            throw new AwsConfigurationException($"AWS_MAX_ATTEMPTS is '{fromEnvironment}'; it must be a whole number of at least 1.");
+        }
+
+        return profile?.MaxAttempts ?? RetryStrategy.DefaultMaxAttempts;
+    }
+
+    private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
+
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
+    private static partial Regex RegionPattern();
+}

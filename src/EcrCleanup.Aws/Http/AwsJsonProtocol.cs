@@ -1,0 +1,71 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace EcrCleanup.Aws.Http;
+
+/// <summary>The awsJson1_1 protocol: <c>POST /</c>, <c>X-Amz-Target: Prefix.Operation</c>, JSON in and out.</summary>
+internal sealed class AwsJsonProtocol
+{
+    private readonly AwsServiceClient _client;
+    private readonly string _targetPrefix;
+
+    public AwsJsonProtocol(AwsServiceClient client, string targetPrefix)
+    {
+        _client = client;
+        _targetPrefix = targetPrefix;
+    }
+
+    public async Task<JsonNode> CallAsync(string operation, string? resource, JsonObject input, CancellationToken cancellationToken)
+    {
+        var request = new AwsRequest(operation, resource, HttpMethod.Post, "/")
+        {
+            Headers = new Dictionary<string, string> { ["X-Amz-Target"] = $"{_targetPrefix}.{operation}" },
+            ContentType = "application/x-amz-json-1.1",
+            Body = Encoding.UTF8.GetBytes(input.ToJsonString()),
+        };
+        var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return JsonNode.Parse(response.Body.Length == 0 ? "{}"u8 : response.Body) ?? new JsonObject();
+    }
+
+    /// <summary>Reads <c>__type</c> (or <c>x-amzn-ErrorType</c>) and <c>message</c> from an error reply.</summary>
+    public static AwsError ParseError(AwsResponse response)
+    {
+        string? type = null;
+        string? message = null;
+        try
+        {
+            if (response.Body.Length > 0 && JsonNode.Parse(response.Body) is JsonObject body)
+            {
+                type = (string?)body["__type"] ?? (string?)body["code"];
+                message = (string?)body["message"] ?? (string?)body["Message"] ?? (string?)body["errorMessage"];
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's HTML page, say): fall back to the header and the status.
+        }
+
+        type ??= response.ErrorTypeHeader;
+        return new AwsError(NormalizeCode(type) ?? $"Http{response.StatusCode}", message ?? $"HTTP status {response.StatusCode}");
+    }
+
+    /// <summary><c>aws.protocoltests#FooError:http://...</c> becomes <c>FooError</c>.</summary>
+    internal static string? NormalizeCode(string? type)
+    {
+        if (string.IsNullOrWhiteSpace(type))
+        {
+            return null;
+        }
+
+        var code = type;
+        var colon = code.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            code = code[..colon];
+        }
+
+        var hash = code.LastIndexOf('#');
+        return hash >= 0 ? code[(hash + 1)..] : code;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Headers;
+using EcrCleanup.Abstractions;
+using EcrCleanup.Diagnostics;
+
+namespace EcrCleanup.Aws.Http;
+
+/// <summary>
+/// Sends signed requests to one AWS service and applies the retry strategy. Protocol details (JSON, query,
+/// REST) stay with the callers; this class knows transport, signing, retries and counting.
+/// </summary>
+internal sealed class AwsServiceClient
+{
+    private readonly AwsSession _session;
+    private readonly AwsServiceInfo _service;
+    private readonly HttpClient _http;
+    private readonly ServiceCallRecorder _recorder;
+    private readonly RetryStrategy _retry;
+    private readonly TimeProvider _time;
+    private readonly Func<AwsResponse, AwsError> _parseError;
+
+    public AwsServiceClient(AwsSession session, AwsServiceInfo service, HttpClient http, ServiceCallRecorder recorder, RetryStrategy retry, TimeProvider time, Func<AwsResponse, AwsError> parseError)
+    {
+        _session = session;
+        _service = service;
+        _http = http;
+        _recorder = recorder;
+        _retry = retry;
+        _time = time;
+        _parseError = parseError;
+        Endpoint = session.ResolveEndpoint(service);
+    }
+
+    public Uri Endpoint { get; }
+
+    public AwsServiceInfo Service => _service;
+
+    public async Task<AwsResponse> SendAsync(AwsRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _recorder.CallStarted(_service.DisplayName, request.Operation, request.Resource, attempt);
+            AwsResponse response;
+            try
+            {
+                response = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException or TaskCanceledException)
+            {
+                // A reset connection, a refused one, or a timeout: the standard mode retries these.
+                var reason = e is TaskCanceledException ? "a timeout" : "a connection error";
+                if (attempt < _retry.MaxAttempts)
+                {
+                    await WaitAsync(request, reason, _retry.Delay(attempt + 1, null), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                throw new ServiceException(_service.DisplayName, request.Operation, request.Resource, "RequestFailed",
+                    $"{e.Message} (endpoint {Endpoint}, {attempt} attempt(s)). Check the network, the region and the endpoint settings (-EndpointUrl, AWS_ENDPOINT_URL).",
+                    innerException: e);
+            }
+
+            if (response.StatusCode is >= 200 and < 300)
+            {
+                return response;
+            }
+
+            var error = _parseError(response);
+            if (attempt < _retry.MaxAttempts && RetryStrategy.IsRetryable(error.Code, response.StatusCode))
+            {
+                await WaitAsync(request, error.Code, _retry.Delay(attempt + 1, response.RetryAfter), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var advice = Advice(error.Code, attempt);
+            throw new ServiceException(_service.DisplayName, request.Operation, request.Resource, error.Code,
+                error.Message + advice, response.StatusCode, response.RequestId);
+        }
+    }
+
+    private static string Advice(string code, int attempts)
+    {
+        if (RetryStrategy.IsThrottling(code))
+        {
+            return $" (still throttled after {attempts} attempt(s); run again later, lower -ThrottleLimit, or raise AWS_MAX_ATTEMPTS)";
+        }
+
+        return code switch
+        {
+            "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" => " (grant this permission to the identity in use; docs/operator-guide.md lists the IAM policy)",
+            "UnrecognizedClientException" or "InvalidClientTokenId" or "InvalidSignatureException" or "SignatureDoesNotMatch" or "ExpiredTokenException" or "ExpiredToken"
+                => " (the credentials were refused: check the profile or AWS_* variables, renew expired SSO or session credentials, and check the region)",
+            _ => string.Empty,
+        };
+    }
+
+    private async Task WaitAsync(AwsRequest request, string reason, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        _recorder.RetryScheduled(_service.DisplayName, request.Operation, request.Resource, reason, delay);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<AwsResponse> SendOnceAsync(AwsRequest request, CancellationToken cancellationToken)
+    {
+        var uri = BuildUri(request);
+        using var message = new HttpRequestMessage(request.Method, uri);
+        foreach (var (name, value) in request.Headers)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (request.ContentType is not null)
+        {
+            // ByteArrayContent keeps Content-Type exactly as signed (StringContent would append a charset).
+            message.Content = new ByteArrayContent(request.Body);
+            message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.ContentType);
+        }
+
+        var credentials = await _session.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        SigV4Signer.Sign(message, request.Body, request.Query, credentials, _session.Region, _service.SigningName, _time.GetUtcNow().UtcDateTime);
+
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return new AwsResponse(
+            (int)response.StatusCode,
+            body,
+            RetryAfter(response),
+            FirstHeader(response, "x-amzn-RequestId") ?? FirstHeader(response, "x-amz-request-id"),
+            FirstHeader(response, "x-amzn-ErrorType"));
+    }
+
+    private Uri BuildUri(AwsRequest request)
+    {
+        var basePath = Endpoint.AbsolutePath.TrimEnd('/');
+        var builder = new UriBuilder(Endpoint) { Path = basePath + request.Path };
+        if (request.Query.Count > 0)
+        {
+            builder.Query = string.Join("&", request.Query.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+        }
+
+        return builder.Uri;
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private static string? FirstHeader(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}

@@ -1,0 +1,51 @@
+using EcrCleanup.Abstractions;
+using EcrCleanup.Model;
+
+namespace EcrCleanup.Inventory;
+
+/// <summary>Reads every image of a repository, with the references (index children, OCI subject) that manifests hold.</summary>
+public static class ImageInventory
+{
+    /// <summary>Media types whose manifests can list children or name a subject; a Docker v2 image manifest can do neither.</summary>
+    private static readonly HashSet<string> ReferenceCarryingMediaTypes = new(StringComparer.Ordinal)
+    {
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+    };
+
+    /// <param name="progress">Told the number of images read so far, after each page.</param>
+    public static async Task<IReadOnlyList<EcrImage>> LoadAsync(IEcrClient ecr, string repositoryName, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        // DescribeRepositories first: an unknown repository is then a clear RepositoryNotFoundException.
+        await ecr.DescribeRepositoryAsync(repositoryName, cancellationToken).ConfigureAwait(false);
+
+        var images = new List<EcrImage>();
+        await foreach (var image in ecr.DescribeImagesAsync(repositoryName, cancellationToken).ConfigureAwait(false))
+        {
+            images.Add(image);
+            if (images.Count % 100 == 0)
+            {
+                progress?.Report(images.Count);
+            }
+        }
+
+        progress?.Report(images.Count);
+
+        var withReferences = images.Where(CanCarryReferences).Select(i => i.Digest).ToArray();
+        if (withReferences.Length == 0)
+        {
+            return images;
+        }
+
+        var manifests = (await ecr.GetManifestsAsync(repositoryName, withReferences, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(m => m.Digest, StringComparer.Ordinal);
+        return images.Select(i => manifests.TryGetValue(i.Digest, out var m)
+                ? i with { SubjectDigest = m.SubjectDigest, ChildDigests = m.ChildDigests, ArtifactType = m.ArtifactType ?? i.ArtifactType }
+                : i)
+            .ToList();
+    }
+
+    internal static bool CanCarryReferences(EcrImage image) =>
+        image.ManifestMediaType is not null && ReferenceCarryingMediaTypes.Contains(image.ManifestMediaType);
+}
