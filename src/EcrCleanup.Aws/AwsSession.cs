@@ -53,7 +53,7 @@ public sealed partial class AwsSession
         }
         catch (AmazonClientException e)
         {
-            throw new AwsConfigurationException($"The AWS credentials could not be obtained: {e.Message} {HowToProvideCredentials}", e);
+            throw new AwsConfigurationException(AwsConfigurationException.CredentialsNotFound, $"The AWS credentials could not be obtained: {e.Message} {HowToProvideCredentials}", e);
         }
     }
 
@@ -78,7 +78,7 @@ public sealed partial class AwsSession
 
         if (profileName is not null)
         {
-            throw new AwsConfigurationException($"The AWS profile '{profileName}' was not found in the shared config or credentials files. Check the name with 'aws configure list-profiles', or leave out -ProfileName to use the default credential chain.");
+            throw new AwsConfigurationException(AwsConfigurationException.ProfileNotFound, $"The AWS profile '{profileName}' was not found in the shared config or credentials files. Check the name with 'aws configure list-profiles', or leave out -ProfileName to use the default credential chain.");
         }
 
         return null;
@@ -95,12 +95,12 @@ public sealed partial class AwsSession
 
         if (region is null)
         {
-            throw new AwsConfigurationException("No AWS region is set. Pass -Region (for example -Region eu-west-2), set the AWS_REGION environment variable, or set 'region' in your AWS profile.");
+            throw new AwsConfigurationException(AwsConfigurationException.RegionNotSet, "No AWS region is set. Pass -Region (for example -Region eu-west-2), set the AWS_REGION environment variable, or set 'region' in your AWS profile.");
         }
 
         if (!RegionPattern().IsMatch(region))
         {
-            throw new AwsConfigurationException($"'{region}' is not an AWS region name. Use a name such as eu-west-2, us-east-1 or cn-north-1.");
+            throw new AwsConfigurationException(AwsConfigurationException.SettingInvalid, $"'{region}' is not an AWS region name. Use a name such as eu-west-2, us-east-1 or cn-north-1.");
         }
 
         return region;
@@ -115,7 +115,7 @@ public sealed partial class AwsSession
                 return profileCredentials;
             }
 
-            throw new AwsConfigurationException($"The AWS profile '{profileName}' holds no usable credentials. {HowToProvideCredentials}");
+            throw new AwsConfigurationException(AwsConfigurationException.CredentialsNotFound, $"The AWS profile '{profileName}' holds no usable credentials. {HowToProvideCredentials}");
         }
 
         try
@@ -124,7 +124,7 @@ public sealed partial class AwsSession
         }
         catch (AmazonClientException e)
         {
-            throw new AwsConfigurationException($"No AWS credentials were found. {HowToProvideCredentials}", e);
+            throw new AwsConfigurationException(AwsConfigurationException.CredentialsNotFound, $"No AWS credentials were found. {HowToProvideCredentials}", e);
         }
     }
 
@@ -143,7 +143,7 @@ public sealed partial class AwsSession
                 return parsed;
             }
 
-            throw new AwsConfigurationException($"AWS_MAX_ATTEMPTS is '{fromEnvironment}'; it must be a whole number of at least 1.");
+            throw new AwsConfigurationException(AwsConfigurationException.SettingInvalid, $"AWS_MAX_ATTEMPTS is '{fromEnvironment}'; it must be a whole number of at least 1.");
         }
 
         return profile?.MaxAttempts ?? RetryStrategy.DefaultMaxAttempts;

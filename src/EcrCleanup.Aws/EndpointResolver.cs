@@ -20,7 +20,7 @@ public static class EndpointResolver
             {
                 if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
                 {
-                    throw new ArgumentException($"{variable} is '{value}', which is not an http or https URL. Set it to the endpoint's URL, for example https://api.ecr.eu-west-2.amazonaws.com, or unset it.");
+                    throw new AwsConfigurationException(AwsConfigurationException.SettingInvalid, $"{variable} is '{value}', which is not an http or https URL. Set it to the endpoint's URL, for example https://api.ecr.eu-west-2.amazonaws.com, or unset it.");
                 }
 
                 return uri;

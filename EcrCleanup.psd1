@@ -1,0 +1,25 @@
+@{
+    RootModule           = 'EcrCleanup.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5d0f9a3e-7c41-4d8e-9b6a-2f1e8c3d4b57'
+    Author               = 'EcrCleanup contributors'
+    CompanyName          = 'EcrCleanup'
+    Copyright            = '(c) 2026 EcrCleanup contributors. MIT License.'
+    Description          = 'Deletes unused images from Amazon ECR repositories and never an image that something still runs: protection from CloudFormation stacks, Lambda versions and aliases, open pull requests and production history, with -WhatIf dry runs and a report.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('EcrCleanup.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-EcrImage'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('AWS', 'ECR', 'Cleanup', 'Lambda', 'CloudFormation', 'Containers', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://opensource.org/license/mit'
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+
+namespace EcrCleanup.Commands.Infrastructure;
+
+/// <summary>
+/// A cmdlet whose work is asynchronous. The work runs off the pipeline thread; everything it wants to tell
+/// PowerShell (objects, verbose text, progress, errors, ShouldProcess) is queued and done on the pipeline
+/// thread, the only one allowed to. Ctrl+C cancels <see cref="CancelToken"/>, which every network call takes.
+/// </summary>
+public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cancel = new();
+    private BlockingCollection<Action>? _pending;
+
+    protected CancellationToken CancelToken => _cancel.Token;
+
+    protected virtual Task BeginProcessingAsync() => Task.CompletedTask;
+
+    protected virtual Task ProcessRecordAsync() => Task.CompletedTask;
+
+    protected virtual Task EndProcessingAsync() => Task.CompletedTask;
+
+    protected sealed override void BeginProcessing() => Run(BeginProcessingAsync);
+
+    protected sealed override void ProcessRecord() => Run(ProcessRecordAsync);
+
+    protected sealed override void EndProcessing() => Run(EndProcessingAsync);
+
+    protected override void StopProcessing() => _cancel.Cancel();
+
+    public void Dispose()
+    {
+        _cancel.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Writes an object to the pipeline (from any thread).</summary>
+    protected void Emit(object value) => Post(() => WriteObject(value));
+
+    protected void Verbose(string text) => Post(() => WriteVerbose(text));
+
+    protected void Warn(string text) => Post(() => WriteWarning(text));
+
+    protected void Progress(ProgressRecord record) => Post(() => WriteProgress(record));
+
+    protected void Error(ErrorRecord record) => Post(() => WriteError(record));
+
+    /// <summary>Asks <see cref="Cmdlet.ShouldProcess(string, string)"/> on the pipeline thread and waits for the answer.</summary>
+    protected Task<bool> ShouldProcessAsync(string target, string action)
+    {
+        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = CancelToken.Register(() => answer.TrySetCanceled());
+        Post(() =>
+        {
+            try
+            {
+                answer.TrySetResult(ShouldProcess(target, action));
+            }
+            catch (Exception e)
+            {
+                answer.TrySetException(e);
+                throw;
+            }
+        });
+        return answer.Task;
+    }
+
+    private void Post(Action action)
+    {
+        var pending = _pending ?? throw new InvalidOperationException("Nothing can be written outside of the cmdlet's processing.");
+        pending.Add(action);
+    }
+
+    private void Run(Func<Task> work)
+    {
+        using var pending = new BlockingCollection<Action>();
+        _pending = pending;
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            finally
+            {
+                pending.CompleteAdding();
+            }
+        });
+
+        try
+        {
+            foreach (var action in pending.GetConsumingEnumerable())
+            {
+                action();
+            }
+        }
+        catch
+        {
+            // Writing failed on the pipeline thread (a downstream Select-Object -First stopped the pipeline, say):
+            // stop the work, let it end, and let PowerShell see the original exception.
+            _cancel.Cancel();
+            WaitQuietly(task);
+            throw;
+        }
+        finally
+        {
+            _pending = null;
+        }
+
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        catch (TerminatingErrorException e)
+        {
+            ThrowTerminatingError(e.ErrorRecord);
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private static void WaitQuietly(Task task)
+    {
+        try
+        {
+            task.Wait();
+        }
+        catch (AggregateException)
+        {
+            // The work's own failure matters less than the one being rethrown.
+        }
+    }
+}
+
+/// <summary>Thrown by asynchronous work to stop the cmdlet with <see cref="ErrorRecord"/>.</summary>
+public sealed class TerminatingErrorException : Exception
+{
+    public TerminatingErrorException(ErrorRecord errorRecord)
+        : base(errorRecord.Exception.Message, errorRecord.Exception)
+    {
+        ErrorRecord = errorRecord;
+    }
+
+    public ErrorRecord ErrorRecord { get; }
+}
