@@ -652,9 +652,12 @@ public sealed class CleanupEngine
         private static string? MinOrdinal(string? current, string candidate) =>
             current is null || string.CompareOrdinal(candidate, current) < 0 ? candidate : current;
 
-        /// <summary>Hours to one decimal, rounded down, so that "23.9h &lt; 24h" never reads "24.0h &lt; 24h".</summary>
+        /// <summary>
+        /// Hours to one decimal, rounded down, so that "23.9h &lt; 24h" never reads "24.0h &lt; 24h"; the inner rounding
+        /// drops floating-point noise, so that 120.3 hours (120.29999…) still reads 120.3.
+        /// </summary>
         private static string Hours(double hours) =>
-            (Math.Floor(hours * 10) / 10).ToString("0.0", CultureInfo.InvariantCulture);
+            (Math.Floor(Math.Round(hours * 10, 6)) / 10).ToString("0.0", CultureInfo.InvariantCulture);
 
         private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
     }

@@ -1,0 +1,224 @@
+using CsCheck;
+using EcrCleanup.Decisions;
+using EcrCleanup.Model;
+using Microsoft.Extensions.Time.Testing;
+using static EcrCleanup.Core.Tests.Decisions.TestData;
+
+namespace EcrCleanup.Core.Tests.Decisions;
+
+/// <summary>The safety promises, checked over random repositories.</summary>
+public class CleanupEnginePropertyTests
+{
+    private const int Iterations = 400;
+
+    private static readonly string[] Pool = Enumerable.Range(1, 12).Select(Sha).ToArray();
+
+    private static readonly Gen<string> GenSha =
+        Gen.Select(Gen.Int[0, Pool.Length - 1], Gen.Int[7, 44]).Select((i, length) => Pool[i][..Math.Min(length, 40)]);
+
+    private static readonly Gen<string> GenTag = Gen.Frequency(
+        (6, GenSha.Select(sha => "lancedb-" + sha)),
+        (1, GenSha.Select(sha => "worker-" + sha)),
+        (1, Gen.OneOf(new[] { "lancedb-latest", "worker-latest" })),
+        (1, Gen.OneOf(new[] { "lancedb-foo", "foo", "lancedb-ABCDEF1", "v1.2.3", "lancedb-abc12" })));
+
+    private sealed record ImageSpec(string[] Tags, double AgeHours, int[] Children, int Subject, bool Protected, bool OtherRepository);
+
+    private static readonly Gen<ImageSpec> GenImage = Gen.Select(
+        GenTag.Array[0, 3].Select(tags => tags.Distinct().ToArray()),
+        Gen.Frequency((1, Gen.Double[-2, 48]), (3, Gen.Double[0, 400])),
+        Gen.Frequency((4, Gen.Const(Array.Empty<int>())), (1, Gen.Int[0, 39].Array[1, 4])),
+        Gen.Frequency((5, Gen.Const(-1)), (1, Gen.Int[0, 39])),
+        Gen.Int[0, 6].Select(n => n == 0),
+        Gen.Int[0, 15].Select(n => n == 0),
+        (tags, age, children, subject, isProtected, other) => new ImageSpec(tags, age, children, subject, isProtected, other));
+
+    internal sealed record Scenario(
+        EcrImage[] Images,
+        ProtectedImage[] Protections,
+        string[]? History,
+        Dictionary<string, int>? PullRequests,
+        CleanupPolicy Policy)
+    {
+        public IReadOnlyList<CleanupCandidate> Decide(EcrImage[]? images = null, ProtectedImage[]? protections = null) =>
+            new CleanupEngine(Policy, new FakeTimeProvider(Now)).Decide(images ?? Images, new ProtectionSet(protections ?? Protections), History, PullRequests);
+
+        public override string ToString() =>
+            string.Join(Environment.NewLine, Images.Select(i =>
+                $"{i.Repository} {i.Digest[^4..]} [{string.Join(",", i.Tags)}] {(Now - i.PushedAt).TotalHours:0.0}h children=[{string.Join(",", i.ChildDigests.Select(c => c[^4..]))}] subject={i.SubjectDigest?[^4..]}"))
+            + $"{Environment.NewLine}protected: {string.Join(",", Protections.Select(p => p.Digest[^4..]))}"
+            + $"{Environment.NewLine}history: {(History is null ? "unknown" : string.Join(",", History.Select(h => h[..7])))}"
+            + $"{Environment.NewLine}pull requests: {(PullRequests is null ? "unknown" : string.Join(",", PullRequests.Select(p => $"{p.Key[..7]}=#{p.Value}")))}"
+            + $"{Environment.NewLine}policy: {Policy.MinImageAgeHours}h, keep {Policy.ProductionRetentionCount}";
+    }
+
+    private static readonly Gen<Scenario> GenScenario = Gen.Select(
+        GenImage.Array[0, 40],
+        GenSha.Array[0, 12].Null(0.1),
+        Gen.Select(GenSha, Gen.Int[1, 500]).Array[0, 5].Null(0.1),
+        Gen.Int[0, 6],
+        Gen.Int[0, 48],
+        (specs, history, pullRequests, retention, minAge) =>
+        {
+            var count = specs.Length;
+            var images = new EcrImage[count];
+            var protections = new List<ProtectedImage>();
+            for (var i = 0; i < count; i++)
+            {
+                var spec = specs[i];
+                var repository = spec.OtherRepository ? "other-repository" : Repository;
+                images[i] = new EcrImage(repository, Digest(i))
+                {
+                    Tags = spec.Tags,
+                    PushedAt = Now.AddHours(-spec.AgeHours),
+                    ChildDigests = spec.Children.Select(c => c % count).Where(c => c != i).Distinct().Select(Digest).ToArray(),
+                    SubjectDigest = spec.Subject < 0 || spec.Subject % count == i ? null : Digest(spec.Subject % count),
+                };
+                if (spec.Protected)
+                {
+                    // Upper case on purpose: a pipeline object may spell the digest differently.
+                    protections.Add(new ProtectedImage(repository, Digest(i).ToUpperInvariant(), ProtectionReason.Deployed) { StackName = "HelpmatonProduction", FunctionName = "ApiFunction" });
+                }
+            }
+
+            protections.Add(new ProtectedImage("unrelated", Digest(0), ProtectionReason.External));
+            var prs = pullRequests?.GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => g.First().Item2);
+            return new Scenario(images, protections.ToArray(), history, prs, new CleanupPolicy { ProductionRetentionCount = retention, MinImageAgeHours = minAge });
+        });
+
+    private static void Check(Action<Scenario, IReadOnlyList<CleanupCandidate>> property) =>
+        GenScenario.Sample(scenario => property(scenario, scenario.Decide()), iter: Iterations, print: s => s.ToString());
+
+    [Fact]
+    public void EveryImageGetsExactlyOneDecision() => Check((scenario, results) =>
+    {
+        Assert.Equal(scenario.Images.Length, results.Count);
+        Assert.Equal(
+            scenario.Images.Select(i => i.Digest).OrderBy(d => d, StringComparer.Ordinal),
+            results.Select(r => r.Digest).OrderBy(d => d, StringComparer.Ordinal));
+        Assert.All(results, r => Assert.Equal(r.Action == CleanupAction.Delete, r.Category != CandidateCategory.None));
+        Assert.All(results, r => Assert.False(string.IsNullOrWhiteSpace(r.Reason)));
+    });
+
+    [Fact]
+    public void AProtectedImageIsNeverDeleted() => Check((scenario, results) =>
+    {
+        var protectedDigests = scenario.Protections.Where(p => p.Repository != "unrelated").Select(p => p.Digest).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var r in results.Where(r => protectedDigests.Contains(r.Digest)))
+        {
+            Assert.Equal(CleanupAction.Keep, r.Action);
+            Assert.Equal(CleanupRule.Protected, r.Rule);
+            Assert.NotEmpty(r.Protections);
+        }
+    });
+
+    [Fact]
+    public void NothingYoungerThanTheMinimumAgeIsDeleted() => Check((scenario, results) =>
+    {
+        Assert.All(
+            results.Where(r => Now - r.PushedAt < scenario.Policy.MinImageAge),
+            r => Assert.Equal(CleanupAction.Keep, r.Action));
+    });
+
+    [Fact]
+    public void NoImageWithALatestOrUnknownTagIsDeleted() => Check((scenario, results) =>
+    {
+        var classifier = new TagClassifier(scenario.Policy);
+        Assert.All(
+            results.Where(r => r.Tags.Any(t => classifier.Classify(t).Kind != TagKind.Commit)),
+            r => Assert.Equal(CleanupAction.Keep, r.Action));
+    });
+
+    [Fact]
+    public void AKeptImagesChildrenAndReferrersAreNeverDeleted() => Check((scenario, results) =>
+    {
+        var byDigest = results.ToDictionary(r => (r.Repository, r.Digest));
+        foreach (var kept in results.Where(r => r.Action == CleanupAction.Keep))
+        {
+            foreach (var child in kept.Image.ChildDigests)
+            {
+                if (byDigest.TryGetValue((kept.Repository, child), out var c))
+                {
+                    Assert.Equal(CleanupAction.Keep, c.Action);
+                }
+            }
+
+            if (kept.Image.SubjectDigest is { } subject && byDigest.TryGetValue((kept.Repository, subject), out var s) && s.Action == CleanupAction.Delete)
+            {
+                // Keeping a referrer does not keep its subject: only the other way round.
+                Assert.NotEqual(CleanupRule.ReferrerOfKept, kept.Rule);
+            }
+        }
+
+        foreach (var referrer in results.Where(r => r.Image.SubjectDigest is not null))
+        {
+            if (byDigest.TryGetValue((referrer.Repository, referrer.Image.SubjectDigest!), out var subjectResult) && subjectResult.Action == CleanupAction.Keep)
+            {
+                Assert.Equal(CleanupAction.Keep, referrer.Action);
+            }
+        }
+    });
+
+    [Fact]
+    public void ProductionImagesWithinRetentionAreKept() => Check((scenario, results) =>
+    {
+        Assert.All(
+            results.Where(r => r.ProductionRank <= scenario.Policy.ProductionRetentionCount),
+            r => Assert.Equal(CleanupAction.Keep, r.Action));
+        Assert.All(
+            results.Where(r => r.Rule == CleanupRule.ProductionBeyondRetention),
+            r => Assert.True(r.ProductionRank > scenario.Policy.ProductionRetentionCount));
+    });
+
+    [Fact]
+    public void WithoutHistoryOrPullRequestsNoCommitImageIsDeleted() => Check((scenario, results) =>
+    {
+        if (scenario.History is not null && scenario.PullRequests is not null)
+        {
+            return;
+        }
+
+        Assert.All(results.Where(r => r.Action == CleanupAction.Delete), r => Assert.Empty(r.Tags));
+    });
+
+    [Fact]
+    public void InputOrderChangesNothing() =>
+        Gen.Select(GenScenario, Gen.Int).Sample(
+            (scenario, seed) =>
+            {
+                var random = new Random(seed);
+                var images = scenario.Images.ToArray();
+                var protections = scenario.Protections.ToArray();
+                random.Shuffle(images);
+                random.Shuffle(protections);
+
+                var expected = scenario.Decide().Select(Describe).ToArray();
+                var actual = scenario.Decide(images, protections).Select(Describe).ToArray();
+
+                Assert.Equal(expected, actual);
+            },
+            iter: Iterations,
+            print: t => t.Item1.ToString());
+
+    [Fact]
+    public void DecidingTwiceGivesTheSameAnswer() => Check((scenario, results) =>
+    {
+        Assert.Equal(results.Select(Describe), scenario.Decide().Select(Describe));
+    });
+
+    [Fact]
+    public void TheGeneratorReachesEveryRule()
+    {
+        // The properties above are only as strong as the repositories they see.
+        var seen = new HashSet<CleanupRule>();
+        foreach (var scenario in GenScenario.Array[300, 300].Single())
+        {
+            seen.UnionWith(scenario.Decide().Select(r => r.Rule));
+        }
+
+        Assert.Equal(Enum.GetValues<CleanupRule>().OrderBy(r => r), seen.OrderBy(r => r));
+    }
+
+    private static string Describe(CleanupCandidate c) =>
+        $"{c.Repository}|{c.Digest}|{c.Action}|{c.Rule}|{c.Reason}|{c.Category}|{c.PullRequestNumber}|{c.CommitSha}|{c.ProductionRank}|{c.AgeHours}|{string.Join(",", c.Protections.Select(p => p.Digest + p.Reason))}";
+}

@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+using EcrCleanup.Decisions;
+using EcrCleanup.Model;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EcrCleanup.Core.Tests.Decisions;
+
+/// <summary>Images, SHAs and engines for the decision tests, all at a fixed "now".</summary>
+internal static class TestData
+{
+    public const string Repository = "helpmaton-lambda-images";
+
+    public static readonly DateTimeOffset Now = new(2025, 12, 18, 2, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A digest that reads as its number: <c>sha256:000…0007</c>.</summary>
+    public static string Digest(int n) => "sha256:" + n.ToString("x64");
+
+    /// <summary>A 40-hex commit SHA, different for every n.</summary>
+    public static string Sha(int n) =>
+        Convert.ToHexString(SHA1.HashData(Encoding.UTF8.GetBytes($"commit-{n}"))).ToLowerInvariant();
+
+    public static EcrImage Image(int n, double ageHours, params string[] tags) =>
+        new(Repository, Digest(n)) { Tags = tags, PushedAt = Now.AddHours(-ageHours), SizeBytes = 1_000_000 + n };
+
+    public static FakeTimeProvider Clock() => new(Now);
+
+    public static CleanupEngine Engine(CleanupPolicy? policy = null, TimeProvider? clock = null) =>
+        new(policy ?? CleanupPolicy.Default, clock ?? Clock());
+
+    public static IReadOnlyList<CleanupCandidate> Decide(
+        IReadOnlyList<EcrImage> images,
+        IEnumerable<ProtectedImage>? protections = null,
+        IReadOnlyList<string>? history = null,
+        IReadOnlyDictionary<string, int>? pullRequests = null,
+        CleanupPolicy? policy = null,
+        bool historyUnknown = false,
+        bool pullRequestsUnknown = false) =>
+        Engine(policy).Decide(
+            images,
+            new ProtectionSet(protections ?? Array.Empty<ProtectedImage>()),
+            historyUnknown ? null : history ?? Array.Empty<string>(),
+            pullRequestsUnknown ? null : pullRequests ?? new Dictionary<string, int>());
+
+    public static CleanupCandidate For(this IReadOnlyList<CleanupCandidate> candidates, int n) =>
+        candidates.Single(c => c.Digest == Digest(n));
+}
