@@ -17,6 +17,9 @@
 
 .PARAMETER Configuration
     The .NET build configuration. Default: Release.
+
+.PARAMETER NoBuild
+    Test, Demo and Package use the module and binaries an earlier Build made, as CI does after building once.
 #>
 [CmdletBinding()]
 param(
@@ -25,7 +28,10 @@ param(
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Test, Demo and Package use what an earlier Build left in out/ and the bin folders (CI builds once).
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -90,11 +96,12 @@ function Invoke-XunitSuites {
     [pscustomobject]@{ Suite = 'xunit'; Passed = $passed; Failed = $failed }
 }
 
-function Invoke-ConformanceSuite {
-    $suite = Join-Path $root 'tests/conformance'
+function Invoke-NodeSuite {
+    param([Parameter(Mandatory)][string] $Name, [Parameter(Mandatory)][string] $Path)
+    $suite = Join-Path $root $Path
     if (-not (Get-Command node -ErrorAction SilentlyContinue)) {
-        Write-Warning 'Node.js is not installed: the conformance suite (AWS SDK for JavaScript against the sandbox) cannot run. Install Node.js 20 or later.'
-        return [pscustomobject]@{ Suite = 'conformance'; Passed = 0; Failed = 1 }
+        Write-Warning "Node.js is not installed: the $Name suite cannot run. Install Node.js 20 or later."
+        return [pscustomobject]@{ Suite = $Name; Passed = 0; Failed = 1 }
     }
     if (-not (Test-Path (Join-Path $suite 'node_modules'))) { Invoke-Native npm @('ci', '--no-audit', '--no-fund') $suite }
     $env:SANDBOX_DLL = $sandboxDll
@@ -104,8 +111,8 @@ function Invoke-ConformanceSuite {
     $text = $lines -join "`n"
     $passed = if ($text -match '(?m)^\S*\s*pass (\d+)\s*$') { [int]$Matches[1] } else { 0 }
     $failed = if ($text -match '(?m)^\S*\s*fail (\d+)\s*$') { [int]$Matches[1] } else { 0 }
-    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1; Write-Warning "The conformance suite failed (exit $exit) without a failed test: counted as one failure." }
-    [pscustomobject]@{ Suite = 'conformance'; Passed = $passed; Failed = $failed }
+    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1; Write-Warning "The $Name suite failed (exit $exit) without a failed test: counted as one failure." }
+    [pscustomobject]@{ Suite = $Name; Passed = $passed; Failed = $failed }
 }
 
 function Invoke-PesterSuites {
@@ -134,11 +141,18 @@ function Invoke-PesterSuites {
     [pscustomobject]@{ Suite = 'pester'; Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
 }
 
+function Assert-Built {
+    foreach ($path in (Join-Path $moduleOut 'EcrCleanup.psd1'), $sandboxDll) {
+        if (-not (Test-Path $path)) { throw "-NoBuild: '$path' is missing. Run ./build.ps1 Build -Configuration $Configuration first." }
+    }
+}
+
 function Invoke-Test {
     $env:AWS_EC2_METADATA_DISABLED = 'true'
     $suites = @(
         Invoke-XunitSuites
-        Invoke-ConformanceSuite
+        Invoke-NodeSuite -Name conformance -Path tests/conformance
+        Invoke-NodeSuite -Name workflow-lint -Path tests/workflow-lint
         Invoke-PesterSuites
     )
     $suites | Format-Table -AutoSize | Out-Host
@@ -168,12 +182,17 @@ function Invoke-Package {
     Get-ChildItem $packages -Filter 'EcrCleanup.*.nupkg' | ForEach-Object { Write-Host "Package: $($_.FullName)" }
 }
 
+$built = $false
 foreach ($step in $Task) {
+    if ($step -in 'Test', 'Demo', 'Package') {
+        if ($NoBuild) { Assert-Built }
+        elseif (-not $built) { Invoke-ModuleBuild; $built = $true }
+    }
     switch ($step) {
-        'Clean' { Invoke-Clean }
-        'Build' { Invoke-ModuleBuild }
-        'Test' { Invoke-ModuleBuild; Invoke-Test }
-        'Demo' { Invoke-ModuleBuild; Invoke-Demo }
-        'Package' { Invoke-ModuleBuild; Invoke-Package }
+        'Clean' { Invoke-Clean; $built = $false }
+        'Build' { Invoke-ModuleBuild; $built = $true }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+        'Package' { Invoke-Package }
     }
 }
