@@ -55,20 +55,42 @@ public sealed class CleanupEngine
             context.DecideRepository(images, group, results);
         }
 
-        Array.Sort(results, CompareCandidates);
-        return results;
+        return SortNewestFirst(results);
     }
 
-    private static int CompareCandidates(CleanupCandidate a, CleanupCandidate b)
+    /// <summary>Newest push first, then by digest, then by repository: a total order, so the output never depends on the input order.</summary>
+    private static CleanupCandidate[] SortNewestFirst(CleanupCandidate[] candidates)
     {
-        var order = b.PushedAt.CompareTo(a.PushedAt);
-        if (order != 0)
+        var entries = new SortEntry[candidates.Length];
+        for (var i = 0; i < entries.Length; i++)
         {
-            return order;
+            entries[i] = new SortEntry(candidates[i].PushedAt.UtcTicks, candidates[i]);
         }
 
-        order = string.CompareOrdinal(a.Digest, b.Digest);
-        return order != 0 ? order : string.CompareOrdinal(a.Repository, b.Repository);
+        entries.AsSpan().Sort(default(SortEntryComparer));
+        for (var i = 0; i < entries.Length; i++)
+        {
+            candidates[i] = entries[i].Candidate;
+        }
+
+        return candidates;
+    }
+
+    private readonly record struct SortEntry(long PushedTicks, CleanupCandidate Candidate);
+
+    private readonly struct SortEntryComparer : IComparer<SortEntry>
+    {
+        public int Compare(SortEntry a, SortEntry b)
+        {
+            var order = b.PushedTicks.CompareTo(a.PushedTicks);
+            if (order != 0)
+            {
+                return order;
+            }
+
+            order = string.CompareOrdinal(a.Candidate.Digest, b.Candidate.Digest);
+            return order != 0 ? order : string.CompareOrdinal(a.Candidate.Repository, b.Candidate.Repository);
+        }
     }
 
     private static IEnumerable<int[]> GroupByRepository(IReadOnlyList<EcrImage> images)
@@ -454,7 +476,7 @@ public sealed class CleanupEngine
 
             if (ageHours < minAgeHours)
             {
-                decision.Keep(CleanupRule.MinimumAge, Text($"Younger than minimum age ({Hours(ageHours)}h < {minAgeHours:0.##}h)"));
+                decision.Keep(CleanupRule.MinimumAge, string.Create(CultureInfo.InvariantCulture, $"Younger than minimum age ({Tenths(ageHours):0.0}h < {minAgeHours:0.##}h)"));
                 return decision;
             }
 
@@ -468,7 +490,7 @@ public sealed class CleanupEngine
             // 4a. One of the newest production commits.
             if (rank <= retention)
             {
-                decision.Keep(CleanupRule.ProductionRetention, Text($"Production image #{rank} of {retention} kept for rollback"));
+                decision.Keep(CleanupRule.ProductionRetention, string.Create(CultureInfo.InvariantCulture, $"Production image #{rank} of {retention} kept for rollback"));
                 return decision;
             }
 
@@ -476,7 +498,7 @@ public sealed class CleanupEngine
             if (pullRequest is not null)
             {
                 decision.CommitSha = pullRequestSha;
-                decision.Keep(CleanupRule.OpenPullRequest, Text($"Open pull request #{pullRequest}"));
+                decision.Keep(CleanupRule.OpenPullRequest, string.Create(CultureInfo.InvariantCulture, $"Open pull request #{pullRequest}"));
                 return decision;
             }
 
@@ -500,19 +522,19 @@ public sealed class CleanupEngine
             // 4b. A production commit older than the retained ones.
             if (rank != int.MaxValue)
             {
-                decision.Delete(CleanupRule.ProductionBeyondRetention, Text($"Production image beyond retention (#{rank} > {retention})"), CandidateCategory.OldProductionImage);
+                decision.Delete(CleanupRule.ProductionBeyondRetention, string.Create(CultureInfo.InvariantCulture, $"Production image beyond retention (#{rank} > {retention})"), CandidateCategory.OldProductionImage);
                 return decision;
             }
 
             // 7. No tags at all (may still be kept below, as part of a kept image).
             if (facts.Shas is null)
             {
-                decision.Delete(CleanupRule.Untagged, Text($"Untagged image ({Hours(ageHours)}h old)"), CandidateCategory.Untagged);
+                decision.Delete(CleanupRule.Untagged, string.Create(CultureInfo.InvariantCulture, $"Untagged image ({Tenths(ageHours):0.0}h old)"), CandidateCategory.Untagged);
                 return decision;
             }
 
             // 8. A commit that is neither production nor an open pull request's.
-            decision.Delete(CleanupRule.NotInUse, Text($"Old image ({Hours(ageHours)}h old, not in use)"), CandidateCategory.OldPullRequestImage);
+            decision.Delete(CleanupRule.NotInUse, string.Create(CultureInfo.InvariantCulture, $"Old image ({Tenths(ageHours):0.0}h old, not in use)"), CandidateCategory.OldPullRequestImage);
             return decision;
         }
 
@@ -656,9 +678,6 @@ public sealed class CleanupEngine
         /// Hours to one decimal, rounded down, so that "23.9h &lt; 24h" never reads "24.0h &lt; 24h"; the inner rounding
         /// drops floating-point noise, so that 120.3 hours (120.29999…) still reads 120.3.
         /// </summary>
-        private static string Hours(double hours) =>
-            (Math.Floor(Math.Round(hours * 10, 6)) / 10).ToString("0.0", CultureInfo.InvariantCulture);
-
-        private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+        private static double Tenths(double hours) => Math.Floor(Math.Round(hours * 10, 6)) / 10;
     }
 }

@@ -22,11 +22,21 @@ public enum TagKind
 /// <param name="Sha">For a commit tag, its SHA in lowercase (possibly abbreviated, at least 7 characters).</param>
 public readonly record struct TagClassification(string Tag, TagKind Kind, string? Name, string? Sha);
 
-/// <summary>Classifies tags with a policy's <see cref="CleanupPolicy.TagPattern"/> and <see cref="CleanupPolicy.LatestTagPattern"/>. Thread-safe.</summary>
+/// <summary>
+/// Classifies tags with a policy's <see cref="CleanupPolicy.TagPattern"/> and <see cref="CleanupPolicy.LatestTagPattern"/>.
+/// Thread-safe. The default patterns are matched by equivalent hand-written code (a regex match allocates a few
+/// hundred bytes per tag; a repository has one tag per image); custom patterns go through the regex engine with
+/// <see cref="CleanupPolicy.RegexTimeout"/>.
+/// </summary>
 public sealed class TagClassifier
 {
+    private const string LatestSuffix = "-latest";
+    private const string NameGroupName = "name";
+
     private readonly Regex tagRegex;
     private readonly Regex latestRegex;
+    private readonly bool defaultTagPattern;
+    private readonly bool defaultLatestPattern;
 
     public TagClassifier()
         : this(CleanupPolicy.Default)
@@ -34,46 +44,68 @@ public sealed class TagClassifier
     }
 
     public TagClassifier(CleanupPolicy policy)
+        : this(policy, useFastPaths: true)
+    {
+    }
+
+    /// <summary>For the tests that prove the fast paths equal the regexes.</summary>
+    internal TagClassifier(CleanupPolicy policy, bool useFastPaths)
     {
         ArgumentNullException.ThrowIfNull(policy);
         // The policy validated both patterns; compiled, because one run matches every tag of the repository.
         tagRegex = CleanupPolicy.CreateRegex(policy.TagPattern, RegexOptions.Compiled);
         latestRegex = CleanupPolicy.CreateRegex(policy.LatestTagPattern, RegexOptions.Compiled);
+        defaultTagPattern = useFastPaths && policy.TagPattern == CleanupPolicy.DefaultTagPattern;
+        defaultLatestPattern = useFastPaths && policy.LatestTagPattern == CleanupPolicy.DefaultLatestTagPattern;
     }
 
     public TagClassification Classify(string tag)
     {
         ArgumentNullException.ThrowIfNull(tag);
-        var kind = Classify(tag, out var sha, out var match);
-        var name = match is not null && match.Groups.TryGetValue("name", out var group) && group.Success ? group.Value : null;
-        if (kind == TagKind.Latest && name is null)
-        {
-            try
-            {
-                var latest = latestRegex.Match(tag);
-                name = latest.Groups.TryGetValue("name", out var latestName) && latestName.Success ? latestName.Value : null;
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                name = null;
-            }
-        }
-
+        var kind = Classify(tag, wantName: true, out var sha, out var name);
         return new TagClassification(tag, kind, name, sha);
     }
 
     /// <summary>The engine's path: kind and SHA only.</summary>
-    internal TagKind Classify(string tag, out string? sha) => Classify(tag, out sha, out _);
+    internal TagKind Classify(string tag, out string? sha) => Classify(tag, wantName: false, out sha, out _);
 
-    private TagKind Classify(string tag, out string? sha, out Match? commitMatch)
+    private TagKind Classify(string tag, bool wantName, out string? sha, out string? name)
     {
         sha = null;
-        commitMatch = null;
+        name = null;
+
+        // `.` and `$` treat a newline specially; ECR tags never hold one, but if one does, the regex decides.
+        var plain = tag.IndexOf('\n') < 0;
         try
         {
-            if (latestRegex.IsMatch(tag))
+            if (defaultLatestPattern && plain)
             {
+                // ^(?<name>.+)-latest$
+                if (tag.Length > LatestSuffix.Length && tag.EndsWith(LatestSuffix, StringComparison.Ordinal))
+                {
+                    name = wantName ? tag[..^LatestSuffix.Length] : null;
+                    return TagKind.Latest;
+                }
+            }
+            else if (latestRegex.Match(tag) is { Success: true } latest)
+            {
+                name = wantName ? GroupValue(latest, NameGroupName) : null;
                 return TagKind.Latest;
+            }
+
+            if (defaultTagPattern && plain)
+            {
+                // ^(?<name>.+)-(?<sha>[0-9a-f]{7,40})$: the SHA cannot hold '-', so it follows the last one.
+                var dash = tag.LastIndexOf('-');
+                var length = tag.Length - dash - 1;
+                if (dash < 1 || length < CommitSha.MinLength || length > 40 || !IsLowerHex(tag.AsSpan(dash + 1)))
+                {
+                    return TagKind.Unknown;
+                }
+
+                sha = tag[(dash + 1)..];
+                name = wantName ? tag[..dash] : null;
+                return TagKind.Commit;
             }
 
             var match = tagRegex.Match(tag);
@@ -90,13 +122,30 @@ public sealed class TagClassifier
                 return TagKind.Unknown;
             }
 
-            commitMatch = match;
+            name = wantName ? GroupValue(match, NameGroupName) : null;
             return TagKind.Commit;
         }
         catch (RegexMatchTimeoutException)
         {
             sha = null;
+            name = null;
             return TagKind.Unknown;
         }
+    }
+
+    private static string? GroupValue(Match match, string groupName) =>
+        match.Groups.TryGetValue(groupName, out var group) && group.Success ? group.Value : null;
+
+    private static bool IsLowerHex(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -1,0 +1,37 @@
+using BenchmarkDotNet.Attributes;
+using EcrCleanup.Decisions;
+using EcrCleanup.Model;
+
+namespace EcrCleanup.Benchmarks;
+
+/// <summary>
+/// One whole decision run: build the protection set from the protected images, classify every tag, rank the
+/// production commits, match open pull requests, resolve children and referrers, sort. Protected images are a
+/// tenth of the repository (10,000 of 100,000).
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class DecideBenchmarks
+{
+    private RepositoryGenerator data = null!;
+    private CleanupEngine engine = null!;
+
+    [Params(1_000, 10_000, 100_000)]
+    public int Images { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        data = new RepositoryGenerator(Images, protectedCount: Images / 10);
+        engine = new CleanupEngine(CleanupPolicy.Default, new FixedClock(RepositoryGenerator.Now));
+    }
+
+    [Benchmark]
+    public IReadOnlyList<CleanupCandidate> Decide() =>
+        engine.Decide(data.Images, new ProtectionSet(data.Protections), data.ProductionHistory, data.OpenPullRequests);
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
