@@ -15,10 +15,10 @@ public static class ImageInventory
     };
 
     /// <param name="progress">Told the number of images read so far, after each page.</param>
-    public static async Task<IReadOnlyList<EcrImage>> LoadAsync(IEcrClient ecr, string repositoryName, IProgress<int>? progress, CancellationToken cancellationToken)
+    public static async Task<RepositoryInventory> LoadAsync(IEcrClient ecr, string repositoryName, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         // DescribeRepositories first: an unknown repository is then a clear RepositoryNotFoundException.
-        await ecr.DescribeRepositoryAsync(repositoryName, cancellationToken).ConfigureAwait(false);
+        var repository = await ecr.DescribeRepositoryAsync(repositoryName, cancellationToken).ConfigureAwait(false);
 
         var images = new List<EcrImage>();
         await foreach (var image in ecr.DescribeImagesAsync(repositoryName, cancellationToken).ConfigureAwait(false))
@@ -35,17 +35,20 @@ public static class ImageInventory
         var withReferences = images.Where(CanCarryReferences).Select(i => i.Digest).ToArray();
         if (withReferences.Length == 0)
         {
-            return images;
+            return new RepositoryInventory(repository, images);
         }
 
         var manifests = (await ecr.GetManifestsAsync(repositoryName, withReferences, cancellationToken).ConfigureAwait(false))
             .ToDictionary(m => m.Digest, StringComparer.Ordinal);
-        return images.Select(i => manifests.TryGetValue(i.Digest, out var m)
+        return new RepositoryInventory(repository, images.Select(i => manifests.TryGetValue(i.Digest, out var m)
                 ? i with { SubjectDigest = m.SubjectDigest, ChildDigests = m.ChildDigests, ArtifactType = m.ArtifactType ?? i.ArtifactType }
                 : i)
-            .ToList();
+            .ToList());
     }
 
     internal static bool CanCarryReferences(EcrImage image) =>
         image.ManifestMediaType is not null && ReferenceCarryingMediaTypes.Contains(image.ManifestMediaType);
 }
+
+/// <summary>A repository and every image in it.</summary>
+public sealed record RepositoryInventory(EcrRepository Repository, IReadOnlyList<EcrImage> Images);

@@ -34,7 +34,7 @@ public enum DeploymentEnvironment
 }
 
 /// <summary>One image kept for one reason. An image protected for several reasons appears once per reason.</summary>
-public sealed class ProtectedImage
+public sealed record ProtectedImage
 {
     public ProtectedImage(string repository, string digest, ProtectionReason reason)
     {

@@ -32,14 +32,14 @@ public sealed class GetEcrImageCommand : AwsCmdletBase
         foreach (var name in names)
         {
             var activity = $"Reading the images of ECR repository '{name}'";
-            var images = await CallServicesAsync(name, () => ImageInventory.LoadAsync(
+            var inventory = await CallServicesAsync(name, () => ImageInventory.LoadAsync(
                 ecr,
                 name,
                 new InlineProgress(count => Progress(new ProgressRecord(ProgressActivityId, activity, $"{count} images read"))),
                 CancelToken)).ConfigureAwait(false);
             Progress(new ProgressRecord(ProgressActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
 
-            foreach (var image in images.OrderByDescending(i => i.PushedAt).ThenBy(i => i.Digest, StringComparer.Ordinal))
+            foreach (var image in inventory.Images.OrderByDescending(i => i.PushedAt).ThenBy(i => i.Digest, StringComparer.Ordinal))
             {
                 Emit(image);
             }

@@ -1,0 +1,251 @@
+using System.Collections.Concurrent;
+using EcrCleanup.Abstractions;
+using EcrCleanup.Decisions;
+using EcrCleanup.Inventory;
+using EcrCleanup.Model;
+
+namespace EcrCleanup.Protection;
+
+/// <summary>
+/// Finds every image of a repository that something runs or may need to run again. Fails closed: a source
+/// that cannot answer, a missing production stack, or a production stack that runs nothing from the
+/// repository stops it with a <see cref="ProtectionException"/>; nothing partial is returned.
+/// </summary>
+public sealed class ProtectionEngine
+{
+    private readonly ProtectionSettings _settings;
+    private readonly IEcrClient _ecr;
+    private readonly ICloudFormationClient _cloudFormation;
+    private readonly ILambdaClient _lambda;
+    private readonly IGitHubClient? _github;
+    private readonly Action<ProtectionProgress>? _progress;
+    private readonly TagClassifier _classifier;
+
+    /// <param name="github">Null when GitHub is skipped: no pull-request protection and no production history.</param>
+    public ProtectionEngine(ProtectionSettings settings, IEcrClient ecr, ICloudFormationClient cloudFormation, ILambdaClient lambda, IGitHubClient? github, Action<ProtectionProgress>? progress = null)
+    {
+        _settings = settings;
+        _ecr = ecr;
+        _cloudFormation = cloudFormation;
+        _lambda = lambda;
+        _github = github;
+        _progress = progress;
+        _classifier = new TagClassifier(settings.Policy);
+    }
+
+    public async Task<ProtectionResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var warnings = new ConcurrentQueue<string>();
+        var inventory = await Ask("ECR", () => ImageInventory.LoadAsync(_ecr, _settings.RepositoryName, null, cancellationToken)).ConfigureAwait(false);
+        var stacks = await Ask("CloudFormation", () => new StackReader(_cloudFormation, _settings, _progress).ReadAsync(cancellationToken)).ConfigureAwait(false);
+        var deployments = await Ask("Lambda", () => new FunctionReader(_lambda, _settings, _progress).ReadAsync(stacks.Functions, warnings, cancellationToken)).ConfigureAwait(false);
+
+        var collector = new ProtectedImageCollector(inventory.Images, _classifier);
+        var productionShas = ProtectDeployments(inventory.Repository, deployments, collector, warnings);
+        CheckStacksInProgress(stacks, warnings);
+
+        IReadOnlyList<string>? history = null;
+        IReadOnlyDictionary<string, int>? pullRequests = null;
+        if (_github is not null)
+        {
+            var reader = new GitHubReader(_github, _settings, _progress);
+            pullRequests = await Ask("GitHub", () => reader.ReadOpenPullRequestsAsync(cancellationToken)).ConfigureAwait(false);
+            ProtectOpenPullRequests(inventory.Images, pullRequests, collector);
+            history = await Ask("GitHub", () => ProtectProductionHistoryAsync(reader, productionShas, collector, cancellationToken)).ConfigureAwait(false);
+        }
+
+        collector.FollowReferences();
+        return new ProtectionResult(inventory.Repository, inventory.Images, collector.Protections, warnings.ToArray())
+        {
+            ProductionHistory = history,
+            OpenPullRequestShas = pullRequests,
+            StackCount = stacks.StackCount,
+            FunctionCount = deployments.Select(d => d.FunctionName).Distinct(StringComparer.Ordinal).Count(),
+        };
+    }
+
+    /// <summary>Protects what the functions run; returns the commit SHAs the production stack runs, the current production deployment.</summary>
+    private List<string> ProtectDeployments(EcrRepository repository, IReadOnlyList<FunctionDeployment> deployments, ProtectedImageCollector collector, ConcurrentQueue<string> warnings)
+    {
+        var productionShas = new List<string>();
+        var productionImages = 0;
+        var ordered = deployments
+            .OrderBy(d => d.Stack is null ? 2 : d.Stack.Environment == DeploymentEnvironment.Production ? 0 : 1)
+            .ThenBy(d => d.Stack?.RootStackName, StringComparer.Ordinal)
+            .ThenBy(d => d.FunctionName, StringComparer.Ordinal)
+            .ThenBy(d => d.Qualifier == FunctionReader.Latest ? 0 : 1)
+            .ThenBy(d => int.TryParse(d.Qualifier, out var v) ? -v : 0);
+        foreach (var deployment in ordered)
+        {
+            var images = new List<EcrImage>(2);
+            var digestIsOurs = deployment.Resolved is null || deployment.Resolved.IsIn(repository.RegistryId, _settings.Region, repository.Name);
+            if (digestIsOurs && collector.FindByDigest(deployment.Digest) is { } byDigest)
+            {
+                images.Add(byDigest);
+            }
+
+            if (deployment.Named is { } named && named.IsIn(repository.RegistryId, _settings.Region, repository.Name))
+            {
+                var byName = named.Digest is not null ? collector.FindByDigest(named.Digest) : collector.FindByTag(named.Tag);
+                if (byName is null)
+                {
+                    warnings.Enqueue($"Function '{deployment.FunctionName}' names {repository.Name}{(named.Tag is null ? "@" + named.Digest : ":" + named.Tag)}, which is not in the repository.");
+                }
+                else if (!images.Contains(byName))
+                {
+                    images.Add(byName);
+                }
+            }
+
+            var stack = deployment.Stack;
+            foreach (var image in images)
+            {
+                collector.Add(image, stack is null ? ProtectionReason.DeployedOutsideStacks : ProtectionReason.Deployed, p => p with
+                {
+                    Environment = stack?.Environment ?? DeploymentEnvironment.None,
+                    StackName = stack?.RootStackName,
+                    FunctionName = deployment.FunctionName,
+                    Qualifier = deployment.Qualifier,
+                    PullRequestNumber = stack?.PullRequestNumber,
+                });
+                if (stack?.Environment == DeploymentEnvironment.Production)
+                {
+                    productionImages++;
+                    if (deployment.Qualifier == FunctionReader.Latest)
+                    {
+                        productionShas.AddRange(collector.CommitsOf(image, _classifier));
+                    }
+                }
+            }
+        }
+
+        if (productionImages == 0)
+        {
+            throw new ProtectionException(ProtectionException.ProductionStackHasNoImage, "CloudFormation",
+                $"The production stack '{_settings.ProductionStackName}' runs no image of repository '{repository.Name}' (nested stacks, every function version included). " +
+                "A cleanup that knew nothing of production would delete what it runs, so nothing is decided. Check -ProductionStackName (PRODUCTION_STACK_NAME), -RepositoryName (ECR_REPOSITORY_NAME) and -Region.");
+        }
+
+        return productionShas;
+    }
+
+    private void CheckStacksInProgress(StackScan stacks, ConcurrentQueue<string> warnings)
+    {
+        if (stacks.InProgress.Count == 0)
+        {
+            return;
+        }
+
+        var names = string.Join(", ", stacks.InProgress.Select(s => $"{s.StackName} ({s.Status})").OrderBy(n => n, StringComparer.Ordinal));
+        if (_github is null)
+        {
+            // Mid-update, a stack may roll back to the images it ran before; only GitHub's history and open pull
+            // requests keep those, and GitHub is skipped.
+            throw new ProtectionException(ProtectionException.StackInProgress, "CloudFormation",
+                $"Stacks are changing: {names}. While a stack updates it may roll back to images it no longer names, and with -SkipGitHub nothing else protects them. Run again when the stacks are stable, or without -SkipGitHub.");
+        }
+
+        warnings.Enqueue($"Stacks are changing: {names}. What they run now is protected; the images they could roll back to are protected by production retention and open pull requests.");
+    }
+
+    private void ProtectOpenPullRequests(IReadOnlyList<EcrImage> images, IReadOnlyDictionary<string, int> pullRequests, ProtectedImageCollector collector)
+    {
+        var index = new ShaPrefixIndex<int>();
+        foreach (var (sha, number) in pullRequests)
+        {
+            index.Add(sha, number);
+        }
+
+        foreach (var image in images.OrderBy(i => i.Digest, StringComparer.Ordinal))
+        {
+            foreach (var sha in collector.CommitsOf(image, _classifier))
+            {
+                var match = index.Candidates(sha).Where(c => CommitSha.Matches(c.Key, sha)).OrderBy(c => c.Value).FirstOrDefault();
+                if (match.Key is not null)
+                {
+                    collector.Add(image, ProtectionReason.OpenPullRequest, p => p with
+                    {
+                        Environment = DeploymentEnvironment.PullRequest,
+                        PullRequestNumber = match.Value,
+                        CommitSha = match.Key,
+                    });
+                }
+            }
+        }
+    }
+
+    /// <summary>Keeps the newest N production builds that have images, the current deployment first; returns the history read.</summary>
+    private async Task<IReadOnlyList<string>> ProtectProductionHistoryAsync(GitHubReader reader, List<string> currentShas, ProtectedImageCollector collector, CancellationToken cancellationToken)
+    {
+        var history = new List<string>(currentShas);
+        var retained = new HashSet<string>(StringComparer.Ordinal);
+        var kept = 0;
+
+        bool Retain(string sha)
+        {
+            var images = collector.FindByCommit(sha).Where(i => !retained.Contains(i.Digest)).ToList();
+            if (images.Count == 0)
+            {
+                return kept >= _settings.ProductionRetentionCount;
+            }
+
+            kept++;
+            foreach (var image in images.OrderBy(i => i.Digest, StringComparer.Ordinal))
+            {
+                retained.Add(image.Digest);
+                var rank = kept;
+                collector.Add(image, ProtectionReason.ProductionRetention, p => p with
+                {
+                    Environment = DeploymentEnvironment.Production,
+                    CommitSha = sha,
+                    Source = $"production build #{rank} of {_settings.ProductionRetentionCount}",
+                });
+            }
+
+            return kept >= _settings.ProductionRetentionCount;
+        }
+
+        if (_settings.ProductionRetentionCount == 0)
+        {
+            return history;
+        }
+
+        foreach (var sha in currentShas)
+        {
+            if (Retain(sha))
+            {
+                return history;
+            }
+        }
+
+        await foreach (var sha in reader.ReadProductionHistoryAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (CommitSha.Normalize(sha) is not { } normalized)
+            {
+                continue;
+            }
+
+            history.Add(normalized);
+            if (Retain(normalized))
+            {
+                break;
+            }
+        }
+
+        return history;
+    }
+
+    /// <summary>Runs one source's reads; a failure becomes a <see cref="ProtectionException"/> naming the source.</summary>
+    private static async Task<T> Ask<T>(string source, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (ServiceException e)
+        {
+            throw new ProtectionException(ProtectionException.SourceFailed, source,
+                $"{source} could not answer, so the protected set would be incomplete and nothing is decided. {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+using EcrCleanup.Abstractions;
+using EcrCleanup.Model;
+using EcrCleanup.Protection;
+using static EcrCleanup.Core.Tests.Protection.ProtectionWorld;
+
+namespace EcrCleanup.Core.Tests.Protection;
+
+public class ProtectionEngineTests
+{
+    private readonly ProtectionWorld world = new();
+    private readonly string production;
+    private readonly EcrImage live;
+
+    public ProtectionEngineTests()
+    {
+        production = world.AddStack("HelpmatonProduction");
+        live = world.AddImage("live", 30, "lancedb-" + Sha("c0")[..7]);
+        world.AddFunction(production, "prod-api", live);
+    }
+
+    private ProtectionSettings Settings => new(Repo, Region) { ProductionRetentionCount = 3 };
+
+    private Task<ProtectionResult> Run(ProtectionSettings? settings = null, bool github = true) =>
+        new ProtectionEngine(settings ?? Settings, world, world, world, github ? world : null).RunAsync(CancellationToken.None);
+
+    private static ProtectedImage[] For(ProtectionResult result, EcrImage image) => result.Protected.Where(p => p.Digest == image.Digest).ToArray();
+
+    [Fact]
+    public async Task Protects_what_production_latest_runs_by_digest_and_by_the_tag_it_names()
+    {
+        var moved = world.AddImage("tag moved here", 10, "lancedb-moved00");
+        world.AddFunction(production, "prod-worker", live, tag: "lancedb-moved00", logicalId: "Worker");
+
+        var result = await Run();
+
+        var deployed = Assert.Single(For(result, live), p => p.Reason == ProtectionReason.Deployed);
+        Assert.Equal(DeploymentEnvironment.Production, deployed.Environment);
+        Assert.Equal("HelpmatonProduction", deployed.StackName);
+        Assert.Equal("$LATEST", deployed.Qualifier);
+        Assert.Contains(For(result, moved), p => p.Reason == ProtectionReason.Deployed && p.FunctionName == "prod-worker");
+    }
+
+    [Fact]
+    public async Task Protects_every_published_version_from_the_listing_alone()
+    {
+        var v6 = world.AddImage("v6", 300);
+        var v7 = world.AddImage("v7", 200);
+        world.AddPublishedVersion("prod-api", "6", v6);
+        world.AddPublishedVersion("prod-api", "7", v7);
+
+        var result = await Run();
+
+        Assert.Contains(For(result, v6), p => p.Reason == ProtectionReason.Deployed && p.Qualifier == "6");
+        Assert.Contains(For(result, v7), p => p.Reason == ProtectionReason.Deployed && p.Qualifier == "7");
+        Assert.Equal(1, world.Calls["Lambda:GetFunction"]); // $LATEST only: versions and aliases cost no call
+    }
+
+    [Fact]
+    public async Task Protects_functions_of_nested_stacks_under_their_root_and_reads_each_stack_once()
+    {
+        var nested = world.AddStack("HelpmatonProduction-Workers-9Z", parentId: production);
+        world.AddNestedStack(production, nested);
+        world.AddNestedStack(production, nested); // named twice: still read once
+        var worker = world.AddImage("worker", 50, "worker-" + Sha("w")[..7]);
+        world.AddFunction(nested, "prod-nested-worker", worker);
+
+        var result = await Run();
+
+        var protection = Assert.Single(For(result, worker), p => p.Reason == ProtectionReason.Deployed);
+        Assert.Equal("HelpmatonProduction", protection.StackName);
+        Assert.Equal(2, world.Calls["CloudFormation:ListStackResources"]);
+        Assert.Equal(2, result.StackCount);
+    }
+
+    [Fact]
+    public async Task Protects_pull_request_stacks_with_their_number_and_skips_deleted_ones()
+    {
+        var pr = world.AddStack("HelpmatonStagingPR123", "CREATE_COMPLETE");
+        var image = world.AddImage("pr image", 80, "lancedb-" + Sha("pr123")[..7]);
+        world.AddFunction(pr, "pr-api", image);
+        world.AddStack("HelpmatonStagingPR90", "DELETE_COMPLETE");
+
+        var result = await Run();
+
+        var protection = Assert.Single(For(result, image), p => p.Reason == ProtectionReason.Deployed);
+        Assert.Equal(DeploymentEnvironment.PullRequest, protection.Environment);
+        Assert.Equal(123, protection.PullRequestNumber);
+        Assert.Equal(2, world.Calls["CloudFormation:ListStackResources"]);
+    }
+
+    [Fact]
+    public async Task Protects_functions_deployed_outside_the_stacks()
+    {
+        var manual = world.AddImage("manual", 500, "hotfix-" + Sha("m")[..7]);
+        world.AddLooseFunction("hand-made", manual);
+
+        var result = await Run();
+
+        var protection = Assert.Single(For(result, manual));
+        Assert.Equal(ProtectionReason.DeployedOutsideStacks, protection.Reason);
+        Assert.Null(protection.StackName);
+    }
+
+    [Fact]
+    public async Task Ignores_images_of_other_repositories_and_accounts()
+    {
+        world.Latest["prod-api"] = world.Latest["prod-api"] with { ImageUri = Uri("lancedb-x", repo: "other"), ResolvedImageUri = Uri(live.Digest, account: "999999999999") };
+        world.Versions.Add(new LambdaFunctionVersion("elsewhere", "$LATEST", "Image", new string('1', 64)));
+        world.Latest["elsewhere"] = new LambdaFunctionCode("elsewhere", "$LATEST", "Image", Uri("v1", repo: "other"), Uri("sha256:" + new string('1', 64), repo: "other"), new string('1', 64));
+        world.AddPublishedVersion("prod-api", "1", live); // keeps production running an image of this repository
+
+        var result = await Run();
+
+        Assert.All(result.Protected, p => Assert.Equal(live.Digest, p.Digest));
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public async Task Protects_images_of_open_pull_requests_by_head_and_commit_abbreviated_or_full()
+    {
+        var head = Sha("head");
+        var earlier = Sha("earlier");
+        world.PullRequests.Add(new GitHubPullRequest(42, head));
+        world.PullRequestCommits[42] = new List<string> { earlier, head };
+        var headImage = world.AddImage("head", 100, "lancedb-" + head[..7]);
+        var earlierImage = world.AddImage("earlier", 120, "lancedb-" + earlier);
+        var closed = world.AddImage("closed", 120, "lancedb-" + Sha("closed")[..9]);
+
+        var result = await Run();
+
+        Assert.Contains(For(result, headImage), p => p.Reason == ProtectionReason.OpenPullRequest && p.PullRequestNumber == 42);
+        Assert.Contains(For(result, earlierImage), p => p.Reason == ProtectionReason.OpenPullRequest && p.CommitSha == earlier);
+        Assert.Empty(For(result, closed));
+        Assert.Equal(42, result.OpenPullRequestShas![head]);
+    }
+
+    [Fact]
+    public async Task Retains_the_newest_production_builds_from_deployments_current_first()
+    {
+        var history = Enumerable.Range(0, 8).Select(i => Sha("c" + i)).ToList(); // c0 is live
+        var images = history.Skip(1).Select((sha, i) => world.AddImage("prod " + sha, 40 + 24 * i, "lancedb-" + sha[..7])).ToList();
+        world.Deployments.AddRange(history.Select((sha, i) => new GitHubDeployment(100 - i, sha, "production", DateTimeOffset.UtcNow.AddHours(-i))));
+        world.Deployments.Add(new GitHubDeployment(1, Sha("staging"), "staging", DateTimeOffset.UtcNow));
+
+        var result = await Run(); // retention 3: live (c0), c1, c2
+
+        Assert.Contains(For(result, live), p => p.Reason == ProtectionReason.ProductionRetention);
+        Assert.Contains(For(result, images[0]), p => p.Reason == ProtectionReason.ProductionRetention);
+        Assert.Contains(For(result, images[1]), p => p.Reason == ProtectionReason.ProductionRetention);
+        Assert.Empty(For(result, images[2]));
+        Assert.StartsWith(Sha("c0")[..7], result.ProductionHistory![0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Takes_the_default_branch_commits_when_there_are_no_deployments_or_when_told()
+    {
+        var c1 = world.AddImage("c1", 50, "lancedb-" + Sha("c1")[..7]);
+        var c2 = world.AddImage("c2", 60, "lancedb-" + Sha("c2")[..7]);
+        world.BranchCommits.AddRange(new[] { Sha("unbuilt"), Sha("c1"), Sha("c2") });
+
+        var auto = await Run();
+        Assert.Contains(For(auto, c1), p => p.Reason == ProtectionReason.ProductionRetention);
+        Assert.Contains(For(auto, c2), p => p.Reason == ProtectionReason.ProductionRetention);
+
+        world.Deployments.Add(new GitHubDeployment(1, Sha("c2"), "production", DateTimeOffset.UtcNow));
+        var fromCommits = await Run(Settings with { HistorySource = ProductionHistorySource.Commits });
+        Assert.Contains(For(fromCommits, c1), p => p.Reason == ProtectionReason.ProductionRetention);
+    }
+
+    [Fact]
+    public async Task Protects_the_children_of_a_protected_index_and_the_referrers_of_a_protected_image()
+    {
+        var child = world.AddImage("child", 100);
+        var index = new EcrImage(Repo, Digest("index")) { Tags = new[] { "lancedb-" + Sha("idx")[..7] }, PushedAt = DateTimeOffset.UtcNow.AddHours(-100), ChildDigests = new[] { child.Digest } };
+        world.Images.Add(index);
+        world.AddLooseFunction("index-runner", index);
+        var signature = new EcrImage(Repo, Digest("sig")) { SubjectDigest = index.Digest, PushedAt = DateTimeOffset.UtcNow.AddHours(-99) };
+        world.Images.Add(signature);
+        var cosign = world.AddImage("cosign", 99, "sha256-" + live.Digest["sha256:".Length..] + ".sig");
+
+        var result = await Run();
+
+        Assert.Contains(For(result, child), p => p.Reason == ProtectionReason.IndexChild && p.ParentDigest == index.Digest);
+        Assert.Contains(For(result, signature), p => p.Reason == ProtectionReason.Referrer && p.ParentDigest == index.Digest);
+        Assert.Contains(For(result, cosign), p => p.Reason == ProtectionReason.Referrer && p.ParentDigest == live.Digest);
+    }
+
+    [Fact]
+    public async Task Stops_when_the_production_stack_is_missing()
+    {
+        world.Stacks.Clear();
+        var e = await Assert.ThrowsAsync<ProtectionException>(() => Run());
+        Assert.Equal(ProtectionException.ProductionStackNotFound, e.ErrorId);
+        Assert.Contains("HelpmatonProduction", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stops_when_the_production_stack_runs_no_image_of_the_repository()
+    {
+        world.Latest["prod-api"] = world.Latest["prod-api"] with { ImageUri = Uri("x", repo: "other"), ResolvedImageUri = Uri(Digest("other"), repo: "other") };
+        var e = await Assert.ThrowsAsync<ProtectionException>(() => Run());
+        Assert.Equal(ProtectionException.ProductionStackHasNoImage, e.ErrorId);
+    }
+
+    [Theory]
+    [InlineData("ECR:DescribeImages", "ECR")]
+    [InlineData("CloudFormation:ListStacks", "CloudFormation")]
+    [InlineData("CloudFormation:ListStackResources", "CloudFormation")]
+    [InlineData("Lambda:ListFunctions", "Lambda")]
+    [InlineData("Lambda:GetFunction", "Lambda")]
+    [InlineData("GitHub:ListPullRequests", "GitHub")]
+    [InlineData("GitHub:ListDeployments", "GitHub")]
+    public async Task Stops_when_a_source_cannot_answer(string operation, string source)
+    {
+        world.PullRequests.Add(new GitHubPullRequest(1, Sha("x")));
+        world.Failing.Add(operation);
+        var e = await Assert.ThrowsAsync<ProtectionException>(() => Run());
+        Assert.Equal(ProtectionException.SourceFailed, e.ErrorId);
+        Assert.Equal(source, e.Source);
+        Assert.IsType<ServiceException>(e.InnerException);
+    }
+
+    [Fact]
+    public async Task A_stack_mid_update_stops_the_run_without_github_and_warns_with_it()
+    {
+        var pr = world.AddStack("HelpmatonStagingPR7", "UPDATE_IN_PROGRESS");
+        world.AddFunction(pr, "pr7-api", world.AddImage("pr7", 30, "lancedb-" + Sha("pr7")[..7]));
+
+        var e = await Assert.ThrowsAsync<ProtectionException>(() => Run(github: false));
+        Assert.Equal(ProtectionException.StackInProgress, e.ErrorId);
+        Assert.Contains("HelpmatonStagingPR7 (UPDATE_IN_PROGRESS)", e.Message, StringComparison.Ordinal);
+
+        var result = await Run();
+        Assert.Contains(result.Warnings, w => w.Contains("HelpmatonStagingPR7", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_github_returns_no_history_and_no_pull_requests()
+    {
+        var result = await Run(github: false);
+        Assert.Null(result.ProductionHistory);
+        Assert.Null(result.OpenPullRequestShas);
+        Assert.DoesNotContain(world.Calls.Keys, k => k.StartsWith("GitHub:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Gives_one_protection_per_image_and_reason_whatever_the_order_of_reads()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            world.AddLooseFunction("loose-" + i, live);
+        }
+
+        var first = await Run(Settings with { ThrottleLimit = 1 });
+        var second = await Run(Settings with { ThrottleLimit = 8 });
+
+        Assert.Equal(first.Protected.Select(p => (p.Digest, p.Reason, p.FunctionName)), second.Protected.Select(p => (p.Digest, p.Reason, p.FunctionName)));
+        Assert.Single(first.Protected, p => p.Reason == ProtectionReason.DeployedOutsideStacks);
+    }
+}

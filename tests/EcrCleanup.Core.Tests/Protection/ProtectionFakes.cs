@@ -1,0 +1,182 @@
+using System.Runtime.CompilerServices;
+using EcrCleanup.Abstractions;
+using EcrCleanup.Model;
+
+namespace EcrCleanup.Core.Tests.Protection;
+
+/// <summary>In-memory sources for the protection engine: a small world of images, stacks, functions and GitHub.</summary>
+internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILambdaClient, IGitHubClient
+{
+    public const string Account = "123456789012";
+    public const string Region = "eu-west-2";
+    public const string Repo = "app";
+
+    public List<EcrImage> Images { get; } = new();
+    public List<CloudFormationStack> Stacks { get; } = new();
+    public Dictionary<string, List<CloudFormationResource>> Resources { get; } = new();
+    public List<LambdaFunctionVersion> Versions { get; } = new();
+    public Dictionary<string, LambdaFunctionCode> Latest { get; } = new();
+    public List<GitHubPullRequest> PullRequests { get; } = new();
+    public Dictionary<int, List<string>> PullRequestCommits { get; } = new();
+    public List<GitHubDeployment> Deployments { get; } = new();
+    public List<string> BranchCommits { get; } = new();
+
+    /// <summary>Operations ("CloudFormation:ListStackResources", ...) that fail as a service would after its retries.</summary>
+    public HashSet<string> Failing { get; } = new();
+
+    public Dictionary<string, int> Calls { get; } = new();
+
+    public string Repository => "owner/app";
+
+    public static string Digest(string label) => "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(label))).ToLowerInvariant();
+
+    public static string Sha(string label) => Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(label))).ToLowerInvariant();
+
+    public static string Uri(string tagOrDigest, string repo = Repo, string account = Account) =>
+        $"{account}.dkr.ecr.{Region}.amazonaws.com/{repo}{(tagOrDigest.StartsWith("sha256:", StringComparison.Ordinal) ? "@" : ":")}{tagOrDigest}";
+
+    public EcrImage AddImage(string label, double ageHours = 100, params string[] tags)
+    {
+        var image = new EcrImage(Repo, Digest(label)) { Tags = tags, PushedAt = DateTimeOffset.UtcNow.AddHours(-ageHours), SizeBytes = 1000 };
+        Images.Add(image);
+        return image;
+    }
+
+    public string AddStack(string name, string status = "UPDATE_COMPLETE", string? parentId = null)
+    {
+        var id = $"arn:aws:cloudformation:{Region}:{Account}:stack/{name}/{Guid.NewGuid()}";
+        Stacks.Add(new CloudFormationStack(id, name, status, parentId, parentId));
+        Resources[id] = new List<CloudFormationResource>();
+        return id;
+    }
+
+    public void AddFunction(string stackId, string functionName, EcrImage? runs, string? tag = null, string logicalId = "Function")
+    {
+        Resources[stackId].Add(new CloudFormationResource(logicalId, functionName, "AWS::Lambda::Function", "UPDATE_COMPLETE"));
+        AddLooseFunction(functionName, runs, tag);
+    }
+
+    /// <summary>A function no watched stack deploys.</summary>
+    public void AddLooseFunction(string functionName, EcrImage? runs, string? tag = null)
+    {
+        var hex = runs?.Digest["sha256:".Length..] ?? new string('0', 64);
+        Versions.Add(new LambdaFunctionVersion(functionName, "$LATEST", "Image", hex));
+        Latest[functionName] = new LambdaFunctionCode(functionName, "$LATEST", "Image",
+            Uri(tag ?? runs?.Tags.FirstOrDefault() ?? runs!.Digest), runs is null ? null : Uri(runs.Digest), hex);
+    }
+
+    public void AddPublishedVersion(string functionName, string version, EcrImage runs) =>
+        Versions.Add(new LambdaFunctionVersion(functionName, version, "Image", runs.Digest["sha256:".Length..]));
+
+    public void AddNestedStack(string parentId, string nestedId) =>
+        Resources[parentId].Add(new CloudFormationResource("Nested", nestedId, "AWS::CloudFormation::Stack", "UPDATE_COMPLETE"));
+
+    private void Call(string operation)
+    {
+        lock (Calls)
+        {
+            Calls[operation] = Calls.GetValueOrDefault(operation) + 1;
+        }
+
+        if (Failing.Contains(operation))
+        {
+            var (service, name) = (operation.Split(':')[0], operation.Split(':')[1]);
+            throw new ServiceException(service, name, null, "InternalFailure", "Simulated failure after retries.");
+        }
+    }
+
+    public Task<EcrRepository> DescribeRepositoryAsync(string repositoryName, CancellationToken cancellationToken)
+    {
+        Call("ECR:DescribeRepositories");
+        return Task.FromResult(new EcrRepository(Repo, Account, $"{Account}.dkr.ecr.{Region}.amazonaws.com/{Repo}", null, "MUTABLE", null));
+    }
+
+    public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Call("ECR:DescribeImages");
+        foreach (var image in Images)
+        {
+            await Task.Yield();
+            yield return image;
+        }
+    }
+
+    public Task<IReadOnlyList<ImageManifest>> GetManifestsAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
+    {
+        Call("ECR:BatchGetImage");
+        return Task.FromResult<IReadOnlyList<ImageManifest>>(Images.Where(i => digests.Contains(i.Digest))
+            .Select(i => new ImageManifest(i.Digest, i.ManifestMediaType, i.ArtifactType, i.SubjectDigest, i.ChildDigests)).ToList());
+    }
+
+    public async IAsyncEnumerable<CloudFormationStack> ListStacksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Call("CloudFormation:ListStacks");
+        foreach (var stack in Stacks.Where(s => s.Status != "DELETE_COMPLETE"))
+        {
+            await Task.Yield();
+            yield return stack;
+        }
+    }
+
+    public Task<CloudFormationStack?> DescribeStackAsync(string stackNameOrId, CancellationToken cancellationToken)
+    {
+        Call("CloudFormation:DescribeStacks");
+        return Task.FromResult(Stacks.FirstOrDefault(s => s.StackId == stackNameOrId || (s.StackName == stackNameOrId && s.Status != "DELETE_COMPLETE")));
+    }
+
+    public async IAsyncEnumerable<CloudFormationResource> ListStackResourcesAsync(string stackNameOrId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Call("CloudFormation:ListStackResources");
+        foreach (var resource in Resources[stackNameOrId])
+        {
+            await Task.Yield();
+            yield return resource;
+        }
+    }
+
+    public async IAsyncEnumerable<LambdaFunctionVersion> ListFunctionVersionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Call("Lambda:ListFunctions");
+        foreach (var version in Versions)
+        {
+            await Task.Yield();
+            yield return version;
+        }
+    }
+
+    public Task<LambdaFunctionCode?> GetFunctionAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
+    {
+        Call("Lambda:GetFunction");
+        return Task.FromResult(Latest.TryGetValue(functionName, out var code) ? code : null);
+    }
+
+    public Task<string> GetDefaultBranchAsync(CancellationToken cancellationToken)
+    {
+        Call("GitHub:GetRepository");
+        return Task.FromResult("main");
+    }
+
+    public Task<IReadOnlyList<GitHubPullRequest>> ListOpenPullRequestsAsync(CancellationToken cancellationToken)
+    {
+        Call("GitHub:ListPullRequests");
+        return Task.FromResult<IReadOnlyList<GitHubPullRequest>>(PullRequests);
+    }
+
+    public Task<IReadOnlyList<string>> ListPullRequestCommitsAsync(int number, CancellationToken cancellationToken)
+    {
+        Call("GitHub:ListPullRequestCommits");
+        return Task.FromResult<IReadOnlyList<string>>(PullRequestCommits.GetValueOrDefault(number) ?? new List<string>());
+    }
+
+    public Task<IReadOnlyList<GitHubDeployment>> ListDeploymentsAsync(string environment, int page, CancellationToken cancellationToken)
+    {
+        Call("GitHub:ListDeployments");
+        return Task.FromResult<IReadOnlyList<GitHubDeployment>>(Deployments.Where(d => d.Environment == environment).Skip((page - 1) * 100).Take(100).ToList());
+    }
+
+    public Task<IReadOnlyList<string>> ListBranchCommitsAsync(string branch, int page, CancellationToken cancellationToken)
+    {
+        Call("GitHub:ListCommits");
+        return Task.FromResult<IReadOnlyList<string>>(BranchCommits.Skip((page - 1) * 100).Take(100).ToList());
+    }
+}
