@@ -1,0 +1,46 @@
+BeforeAll {
+    $manifestPath = Join-Path $env:ECRCLEANUP_TEST_MODULE 'EcrCleanup.psd1'
+    $module = Import-Module $env:ECRCLEANUP_TEST_MODULE -Force -PassThru
+}
+
+Describe 'The module' {
+    It 'exports exactly its cmdlets and nothing else' {
+        $manifest = Import-PowerShellDataFile $manifestPath
+        @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($manifest.CmdletsToExport | Sort-Object)
+        $module.ExportedFunctions.Count | Should -Be 0
+        $module.ExportedAliases.Count | Should -Be 0
+        $module.ExportedVariables.Count | Should -Be 0
+    }
+
+    It 'is for PowerShell 7.4 and later, Core edition' {
+        $manifest = Test-ModuleManifest $manifestPath
+        $manifest.CompatiblePSEditions | Should -Be @('Core')
+        $manifest.PowerShellVersion | Should -Be ([version]'7.4')
+    }
+
+    It 'declares an output type on every cmdlet' {
+        foreach ($command in Get-Command -Module EcrCleanup) {
+            $command.OutputType.Count | Should -BeGreaterThan 0 -Because "$($command.Name) declares what it writes"
+        }
+    }
+
+    It 'uses approved verbs only' {
+        $approved = (Get-Verb).Verb
+        foreach ($command in Get-Command -Module EcrCleanup) { $approved | Should -Contain $command.Verb }
+    }
+
+    It 'takes -Region, -ProfileName and -EndpointUrl on every AWS-facing cmdlet' {
+        foreach ($command in Get-Command -Module EcrCleanup) {
+            $command.Parameters.Keys | Should -Contain 'Region'
+            $command.Parameters.Keys | Should -Contain 'ProfileName'
+            $command.Parameters.Keys | Should -Contain 'EndpointUrl'
+        }
+    }
+
+    It 'keeps its dependencies out of the default load context' {
+        $module = Get-Module EcrCleanup
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([EcrCleanup.Model.EcrImage].Assembly)
+        $context.Name | Should -Be 'EcrCleanup'
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($module.ImplementingAssembly).Name | Should -Be 'Default'
+    }
+}
