@@ -11,6 +11,7 @@
     FormatsToProcess     = @('EcrCleanup.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-EcrImage'
+        'Get-ProtectedImage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -21,6 +21,22 @@ internal static class ErrorRecords
         return record;
     }
 
+    /// <summary>The protected set cannot be known completely; the id names why (ProtectionSourceFailed, ProductionStackNotFound, ...).</summary>
+    public static ErrorRecord ProtectionIncomplete(Protection.ProtectionException exception)
+    {
+        var category = exception.ErrorId switch
+        {
+            Protection.ProtectionException.ProductionStackNotFound => ErrorCategory.ObjectNotFound,
+            Protection.ProtectionException.StackInProgress => ErrorCategory.ResourceBusy,
+            Protection.ProtectionException.ProductionStackHasNoImage => ErrorCategory.InvalidData,
+            _ => exception.InnerException is ServiceException inner ? Category(inner) : ErrorCategory.NotSpecified,
+        };
+        return new ErrorRecord(exception, exception.ErrorId, category, exception.Source)
+        {
+            ErrorDetails = new ErrorDetails(exception.Message),
+        };
+    }
+
     public static ErrorRecord ConfigurationInvalid(AwsConfigurationException exception) =>
         new(exception, exception.ErrorId, exception.ErrorId == AwsConfigurationException.CredentialsNotFound ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, null)
         {
