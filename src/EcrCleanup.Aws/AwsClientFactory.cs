@@ -1,7 +1,10 @@
 using System.Net;
 using EcrCleanup.Abstractions;
+using EcrCleanup.Aws.CloudFormation;
 using EcrCleanup.Aws.Ecr;
+using EcrCleanup.Aws.GitHub;
 using EcrCleanup.Aws.Http;
+using EcrCleanup.Aws.Lambda;
 using EcrCleanup.Diagnostics;
 
 namespace EcrCleanup.Aws;
@@ -40,6 +43,18 @@ public sealed class AwsClientFactory
     public AwsSession Session => _session;
 
     public IEcrClient CreateEcr() => new EcrClient(CreateServiceClient(AwsServiceInfo.Ecr, AwsJsonProtocol.ParseError));
+
+    public ICloudFormationClient CreateCloudFormation() => new CloudFormationClient(CreateServiceClient(AwsServiceInfo.CloudFormation, AwsQueryProtocol.ParseError));
+
+    /// <summary>A Lambda client paced under Lambda's per-region request quotas.</summary>
+    public ILambdaClient CreateLambda() => new LambdaClient(CreateServiceClient(AwsServiceInfo.Lambda, RestJsonProtocol.ParseError), _time);
+
+    /// <summary>
+    /// A GitHub client for <paramref name="repository"/> (<c>owner/name</c>), sharing this factory's retries and call
+    /// counts. The API is <paramref name="apiUrl"/>, else GITHUB_API_URL, else https://api.github.com/.
+    /// </summary>
+    public IGitHubClient CreateGitHub(string repository, string token, Uri? apiUrl = null) =>
+        new GitHubClient(repository, token, GitHubClient.ResolveApiUrl(apiUrl, Environment.GetEnvironmentVariable), _recorder, _retry, _time);
 
     private AwsServiceClient CreateServiceClient(AwsServiceInfo service, Func<AwsResponse, AwsError> parseError) =>
         new(_session, service, _http, _recorder, _retry, _time, parseError);

@@ -1,0 +1,72 @@
+namespace EcrCleanup.Aws.Lambda;
+
+/// <summary>
+/// A token bucket that keeps calls under a service quota instead of bouncing off it: it holds one second's worth
+/// of calls and refills at the rate; a caller finding it empty waits for its turn, turns in call order. A bucket
+/// no larger and no faster than the service's own never trips it. Safe to use from many threads.
+/// </summary>
+internal sealed class RequestRateLimiter
+{
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+    private readonly double _capacity;
+    private double _tokens;
+    private long _refilledAt;
+
+    public RequestRateLimiter(double perSecond, TimeProvider time)
+    {
+        if (!(perSecond > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(perSecond), perSecond, "The rate must be more than 0 requests per second.");
+        }
+
+        PerSecond = perSecond;
+        _time = time;
+        _capacity = Math.Max(1, perSecond);
+        _tokens = _capacity;
+        _refilledAt = time.GetTimestamp();
+    }
+
+    public double PerSecond { get; }
+
+    /// <summary>Takes a turn: at once while the bucket holds one, else after the wait until it does.</summary>
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        TimeSpan wait;
+        lock (_gate)
+        {
+            Refill();
+            _tokens -= 1;
+            wait = _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)Math.Ceiling(-_tokens * TimeSpan.TicksPerSecond / PerSecond));
+        }
+
+        if (wait == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The turn was not used: give it back to whoever comes next.
+            lock (_gate)
+            {
+                Refill();
+                _tokens = Math.Min(_capacity, _tokens + 1);
+            }
+
+            throw;
+        }
+    }
+
+    private void Refill()
+    {
+        var now = _time.GetTimestamp();
+        _tokens = Math.Min(_capacity, _tokens + (_time.GetElapsedTime(_refilledAt, now).TotalSeconds * PerSecond));
+        _refilledAt = now;
+    }
+}
