@@ -1,5 +1,7 @@
 @{
     RootModule           = 'EcrCleanup.dll'
+    # Imported before the root module: it gives the module's own assemblies their own load context.
+    NestedModules        = @('EcrCleanup.Loader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5d0f9a3e-7c41-4d8e-9b6a-2f1e8c3d4b57'
     Author               = 'EcrCleanup contributors'

@@ -69,7 +69,8 @@ function Invoke-ModuleBuild {
     $dependencies = New-Item -ItemType Directory -Path (Join-Path $moduleOut 'dependencies') -Force
     Copy-Item (Join-Path $root 'EcrCleanup.psd1') $moduleOut
     Copy-Item (Join-Path $root 'src/EcrCleanup/Module/*') $moduleOut -Recurse
-    Copy-Item (Join-Path $bin 'EcrCleanup.dll'), (Join-Path $bin 'EcrCleanup.pdb') $moduleOut
+    $loaderBin = Join-Path $root "src/EcrCleanup.Loader/bin/$Configuration/net8.0"
+    Copy-Item (Join-Path $bin 'EcrCleanup.dll'), (Join-Path $bin 'EcrCleanup.pdb'), (Join-Path $loaderBin 'EcrCleanup.Loader.dll') $moduleOut
     Get-ChildItem $bin -File | Where-Object { $_.Extension -in '.dll', '.pdb' -and $_.BaseName -ne 'EcrCleanup' } |
         Copy-Item -Destination $dependencies
     Copy-Item (Join-Path $root 'LICENSE') $moduleOut

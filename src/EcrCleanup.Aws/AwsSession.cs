@@ -17,8 +17,9 @@ public sealed partial class AwsSession
     private readonly Uri? _explicitEndpoint;
     private readonly Func<string, string?> _getEnvironmentVariable;
 
-    private AwsSession(AWSCredentials credentials, string region, Uri? explicitEndpoint, int maxAttempts, Func<string, string?> getEnvironmentVariable)
+    private AwsSession(AWSCredentials credentials, string region, bool isFallbackRegion, Uri? explicitEndpoint, int maxAttempts, Func<string, string?> getEnvironmentVariable)
     {
+        IsFallbackRegion = isFallbackRegion;
         _credentials = credentials;
         Region = region;
         _explicitEndpoint = explicitEndpoint;
@@ -28,6 +29,9 @@ public sealed partial class AwsSession
 
     public string Region { get; }
 
+    /// <summary>True when no setting named a region and <see cref="AwsConnectionOptions.FallbackRegion"/> was taken.</summary>
+    public bool IsFallbackRegion { get; }
+
     public int MaxAttempts { get; }
 
     /// <summary>Resolves region and credentials; throws <see cref="AwsConfigurationException"/> with what to do when either is missing.</summary>
@@ -35,10 +39,16 @@ public sealed partial class AwsSession
     {
         getEnvironmentVariable ??= Environment.GetEnvironmentVariable;
         var profile = ReadProfile(options.ProfileName);
-        var region = ResolveRegion(options.Region, profile, getEnvironmentVariable);
+        var configuredRegion = ResolveRegion(options.Region, profile, getEnvironmentVariable);
+        var region = configuredRegion ?? options.FallbackRegion;
+        if (region is null)
+        {
+            throw new AwsConfigurationException(AwsConfigurationException.RegionNotSet, "No AWS region is set. Pass -Region (for example -Region eu-west-2), set the AWS_REGION environment variable, or set 'region' in your AWS profile.");
+        }
+
         var credentials = ResolveCredentials(options.ProfileName);
         var maxAttempts = ResolveMaxAttempts(options.MaxAttempts, profile, getEnvironmentVariable);
-        return new AwsSession(credentials, region, options.EndpointUrl, maxAttempts, getEnvironmentVariable);
+        return new AwsSession(credentials, region, configuredRegion is null, options.EndpointUrl, maxAttempts, getEnvironmentVariable);
     }
 
     public Uri ResolveEndpoint(AwsServiceInfo service) => EndpointResolver.Resolve(service, Region, _explicitEndpoint, _getEnvironmentVariable);
@@ -84,7 +94,7 @@ public sealed partial class AwsSession
         return null;
     }
 
-    private static string ResolveRegion(string? explicitRegion, CredentialProfile? profile, Func<string, string?> getEnvironmentVariable)
+    private static string? ResolveRegion(string? explicitRegion, CredentialProfile? profile, Func<string, string?> getEnvironmentVariable)
     {
         // AWS_DEFAULT_REGION is what the AWS CLI reads; AWSSDK.Core does not, so it is read here.
         var region = FirstNonEmpty(
@@ -93,12 +103,7 @@ public sealed partial class AwsSession
             getEnvironmentVariable("AWS_DEFAULT_REGION"),
             profile?.Region?.SystemName);
 
-        if (region is null)
-        {
-            throw new AwsConfigurationException(AwsConfigurationException.RegionNotSet, "No AWS region is set. Pass -Region (for example -Region eu-west-2), set the AWS_REGION environment variable, or set 'region' in your AWS profile.");
-        }
-
-        if (!RegionPattern().IsMatch(region))
+        if (region is not null && !RegionPattern().IsMatch(region))
         {
             throw new AwsConfigurationException(AwsConfigurationException.SettingInvalid, $"'{region}' is not an AWS region name. Use a name such as eu-west-2, us-east-1 or cn-north-1.");
         }

@@ -39,8 +39,10 @@ Describe 'The module' {
 
     It 'keeps its dependencies out of the default load context' {
         $module = Get-Module EcrCleanup
-        $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([EcrCleanup.Model.EcrImage].Assembly)
-        $context.Name | Should -Be 'EcrCleanup'
+        $engine = [System.Runtime.Loader.AssemblyLoadContext]::All.Assemblies | Where-Object { $_.GetName().Name -eq 'EcrCleanup.Core' }
+        @($engine).Count | Should -Be 1
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine).Name | Should -Be 'EcrCleanup'
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($module.ImplementingAssembly).Name | Should -Be 'Default'
+        [System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies.GetName().Name | Should -Not -Contain 'AWSSDK.Core'
     }
 }

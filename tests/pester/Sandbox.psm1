@@ -85,7 +85,7 @@ function Invoke-SandboxAdmin {
     )
     $uri = "$($Sandbox.Url)/_sandbox/$Endpoint"
     if ($PSBoundParameters.ContainsKey('Body')) {
-        Invoke-RestMethod -Method Post -Uri $uri -ContentType 'application/json' -Body (ConvertTo-Json -InputObject $Body -Depth 20 -AsArray:($Body -is [array]))
+        Invoke-RestMethod -Method Post -Uri $uri -ContentType 'application/json' -Body (ConvertTo-Json -InputObject $Body -Depth 20)
     }
     else {
         Invoke-RestMethod -Method Get -Uri $uri

@@ -21,6 +21,9 @@ public static class ConfigurationDefaults
     public const string MinImageAgeHoursVariable = "MIN_IMAGE_AGE_HOURS";
     public const double MinImageAgeHours = 24;
 
+    /// <summary>The seed's region, taken when neither -Region, AWS_REGION, AWS_DEFAULT_REGION nor the profile names one.</summary>
+    public const string Region = "eu-west-2";
+
     public const string GitHubTokenVariable = "GITHUB_TOKEN";
     public const string GitHubRepositoryVariable = "GITHUB_REPOSITORY";
     public const string GitHubRepository = "djinilabs/helpmaton";

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using EcrCleanup.Abstractions;
 using EcrCleanup.Aws;
+using EcrCleanup.Configuration;
 using EcrCleanup.Diagnostics;
 
 namespace EcrCleanup.Commands.Infrastructure;
@@ -45,7 +46,13 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
         Calls.Message += Verbose;
         try
         {
-            var session = AwsSession.Create(new AwsConnectionOptions { Region = Region, ProfileName = ProfileName, EndpointUrl = EndpointUrl });
+            var session = AwsSession.Create(new AwsConnectionOptions { Region = Region, ProfileName = ProfileName, EndpointUrl = EndpointUrl, FallbackRegion = ConfigurationDefaults.Region });
+            if (session.IsFallbackRegion)
+            {
+                Warn($"No AWS region is set (-Region, AWS_REGION, AWS_DEFAULT_REGION or the profile's region): using the default, {session.Region}.");
+            }
+
+            Verbose($"AWS region {session.Region}; ECR endpoint {session.ResolveEndpoint(AwsServiceInfo.Ecr)}");
             _clients = new AwsClientFactory(session, Calls);
         }
         catch (AwsConfigurationException e)

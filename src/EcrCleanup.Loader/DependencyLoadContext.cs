@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace EcrCleanup.Commands.Loader;
+namespace EcrCleanup.Loader;
 
 /// <summary>
 /// The module's own load context. The engine, the adapters and their dependencies (AWSSDK.Core, Octokit, ...)

@@ -2,13 +2,13 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace EcrCleanup.Commands.Loader;
+namespace EcrCleanup.Loader;
 
 /// <summary>
-/// Runs when the module is imported: the cmdlet assembly sits in PowerShell's default load context and asks
-/// for its two own assemblies (EcrCleanup.Core, EcrCleanup.Aws) by name; this hands them out from
-/// <see cref="DependencyLoadContext"/>, and everything they reference follows them there.
-/// The cmdlets therefore never name a dependency's type (STYLE.md, practice 8).
+/// Runs when the module is imported, as its nested module, before the cmdlet assembly: the cmdlet assembly
+/// sits in PowerShell's default load context and asks for its two own assemblies (EcrCleanup.Core,
+/// EcrCleanup.Aws) by name; this hands them out from <see cref="DependencyLoadContext"/>, and everything they
+/// reference follows them there. The cmdlets therefore never name a dependency's type (STYLE.md, practice 8).
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
