@@ -14,6 +14,7 @@
     CmdletsToExport      = @(
         'Get-EcrImage'
         'Get-ProtectedImage'
+        'Get-EcrCleanupCandidate'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -50,13 +50,8 @@ internal sealed class AwsQueryProtocol
 
     internal static XElement ReadResult(byte[] body, string operation, XNamespace xmlNamespace)
     {
-        if (body.Length == 0)
-        {
-            return new XElement(xmlNamespace + (operation + "Result"));
-        }
-
-        var root = Parse(body).Root;
-        return root?.Element(xmlNamespace + (operation + "Result")) ?? new XElement(xmlNamespace + (operation + "Result"));
+        var name = xmlNamespace + (operation + "Result");
+        return (body.Length == 0 ? null : Parse(body).Root?.Element(name)) ?? new XElement(name);
     }
 
     /// <summary>

@@ -73,5 +73,11 @@ public sealed record ProtectedImage
     /// <summary>Free text for protection from outside the module.</summary>
     public string? Source { get; init; }
 
+    /// <summary>
+    /// The protection run this came from, with the images, the production history and the open pull requests it
+    /// read: Get-EcrCleanupCandidate decides from it instead of reading every source again.
+    /// </summary>
+    public Protection.ProtectionResult? Run { get; init; }
+
     public override string ToString() => $"{ImageName.Format(Repository, Digest, Tags)}: {Reason}";
 }

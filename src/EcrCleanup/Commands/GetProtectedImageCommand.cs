@@ -23,7 +23,7 @@ public sealed class GetProtectedImageCommand : ProtectionCmdletBase
         Verbose($"{result.Protected.Count} protections for {result.Protected.Select(p => p.Digest).Distinct(StringComparer.Ordinal).Count()} of {result.Images.Count} images; {result.StackCount} stacks and {result.FunctionCount} functions read; calls: {string.Join(", ", Calls.Calls.Select(c => $"{c.Key}={c.Value}"))}");
         foreach (var protection in result.Protected)
         {
-            Emit(protection);
+            Emit(protection with { Run = result });
         }
     }
 }
