@@ -15,6 +15,7 @@
         'Get-EcrImage'
         'Get-ProtectedImage'
         'Get-EcrCleanupCandidate'
+        'Remove-EcrCleanupCandidate'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

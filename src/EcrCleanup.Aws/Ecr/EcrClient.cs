@@ -94,6 +94,33 @@ internal sealed class EcrClient : IEcrClient
         return manifests;
     }
 
+    public async Task<BatchDeleteResult> BatchDeleteImageAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
+    {
+        if (digests.Count is 0 or > BatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(digests), digests.Count, $"BatchDeleteImage takes 1 to {BatchSize} images.");
+        }
+
+        var input = new JsonObject
+        {
+            ["repositoryName"] = repositoryName,
+            ["imageIds"] = new JsonArray(digests.Select(d => (JsonNode)new JsonObject { ["imageDigest"] = d }).ToArray()),
+        };
+        var output = await _protocol.CallAsync("BatchDeleteImage", repositoryName, input, cancellationToken).ConfigureAwait(false);
+        var deleted = (output["imageIds"]?.AsArray() ?? new JsonArray())
+            .Select(id => (string?)id?["imageDigest"])
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        var failures = (output["failures"]?.AsArray() ?? new JsonArray())
+            .Select(f => new ImageDeleteFailure(
+                (string?)f?["imageId"]?["imageDigest"] ?? string.Empty,
+                (string?)f?["failureCode"] ?? "Unknown",
+                (string?)f?["failureReason"] ?? string.Empty))
+            .ToArray();
+        return new BatchDeleteResult(deleted, failures);
+    }
+
     private static EcrImage ReadImage(string repositoryName, JsonNode detail) =>
         new(repositoryName, (string)detail["imageDigest"]!)
         {

@@ -13,4 +13,13 @@ public interface IEcrClient
 
     /// <summary>BatchGetImage by digest, as many calls of at most 100 ids as needed. Digests ECR cannot find are left out.</summary>
     Task<IReadOnlyList<ImageManifest>> GetManifestsAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken);
+
+    /// <summary>BatchDeleteImage by digest (every tag goes with the image), one call of at most 100 digests. Per-image failures come back, not as exceptions.</summary>
+    Task<BatchDeleteResult> BatchDeleteImageAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken);
 }
+
+/// <summary>What BatchDeleteImage did: the digests deleted and the ones it refused, with ECR's failure code and reason.</summary>
+public sealed record BatchDeleteResult(IReadOnlyList<string> Deleted, IReadOnlyList<ImageDeleteFailure> Failures);
+
+/// <summary>One image ECR did not delete: <c>ImageNotFound</c>, <c>ImageReferencedByManifestList</c>, ...</summary>
+public sealed record ImageDeleteFailure(string Digest, string Code, string Reason);

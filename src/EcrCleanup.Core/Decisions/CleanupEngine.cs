@@ -313,6 +313,7 @@ public sealed class CleanupEngine
                     CommitSha = d.CommitSha,
                     ProductionRank = d.ProductionRank,
                     Protections = d.Protections,
+                    DecidedAt = now,
                 };
             }
         }

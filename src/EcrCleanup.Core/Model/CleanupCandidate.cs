@@ -120,6 +120,9 @@ public sealed class CleanupCandidate
     /// <summary>The protections that kept the image (rule <see cref="CleanupRule.Protected"/>); empty otherwise.</summary>
     public IReadOnlyList<ProtectedImage> Protections { get; init; } = Array.Empty<ProtectedImage>();
 
+    /// <summary>When the decision was made: a plan older than Remove-EcrCleanupCandidate's -MaxPlanAge has its protected set read again.</summary>
+    public DateTimeOffset DecidedAt { get; init; }
+
     public bool IsDelete => Action == CleanupAction.Delete;
 
     /// <summary><c>repo@sha256:… (tag): Delete, Old image (78.5h old, not in use)</c>.</summary>

@@ -37,6 +37,21 @@ internal static class ErrorRecords
         };
     }
 
+    /// <summary>One image ECR did not delete; the id is ECR's failure code (ImageReferencedByManifestList, ImageNotFound, ...).</summary>
+    public static ErrorRecord DeletionFailed(Deletion.DeletionResult result) =>
+        new(new InvalidOperationException($"ECR BatchDeleteImage did not delete {result.Candidate.Image}: {result.FailureCode}: {result.FailureReason}"),
+            "ImageDeletionFailed." + result.FailureCode,
+            result.FailureCode is "ImageNotFound" ? ErrorCategory.ObjectNotFound : result.FailureCode is "ImageReferencedByManifestList" ? ErrorCategory.ResourceBusy : ErrorCategory.WriteError,
+            result)
+        {
+            ErrorDetails = new ErrorDetails($"ECR BatchDeleteImage did not delete {result.Candidate.Image}: {result.FailureCode}: {result.FailureReason}")
+            {
+                RecommendedAction = result.FailureCode == "ImageReferencedByManifestList"
+                    ? "An image index still lists this image: delete the index first, or keep both."
+                    : "Run the cleanup again; it reads the repository afresh.",
+            },
+        };
+
     public static ErrorRecord ConfigurationInvalid(AwsConfigurationException exception) =>
         new(exception, exception.ErrorId, exception.ErrorId == AwsConfigurationException.CredentialsNotFound ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, null)
         {

@@ -77,9 +77,10 @@ public abstract class ProtectionCmdletBase : AwsCmdletBase
     protected string EffectiveRepositoryName => EnvironmentDefaults.String(RepositoryName, ConfigurationDefaults.RepositoryNameVariable, ConfigurationDefaults.RepositoryName);
 
     /// <summary>Reads the protected set; a source that cannot answer stops the command.</summary>
-    protected async Task<ProtectionResult> ReadProtectionAsync(CleanupPolicy policy)
+    /// <param name="repositoryName">The repository; null for -RepositoryName and its defaults.</param>
+    protected async Task<ProtectionResult> ReadProtectionAsync(CleanupPolicy policy, string? repositoryName = null)
     {
-        var settings = new ProtectionSettings(EffectiveRepositoryName, Clients.Session.Region)
+        var settings = new ProtectionSettings(repositoryName ?? EffectiveRepositoryName, Clients.Session.Region)
         {
             ProductionStackName = EnvironmentDefaults.String(ProductionStackName, ConfigurationDefaults.ProductionStackNameVariable, ConfigurationDefaults.ProductionStackName),
             PullRequestStackPrefix = EnvironmentDefaults.String(PullRequestStackPrefix, ConfigurationDefaults.PullRequestStackPrefixVariable, ConfigurationDefaults.PullRequestStackPrefix),

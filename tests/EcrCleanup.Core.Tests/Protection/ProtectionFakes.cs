@@ -108,6 +108,9 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
             .Select(i => new ImageManifest(i.Digest, i.ManifestMediaType, i.ArtifactType, i.SubjectDigest, i.ChildDigests)).ToList());
     }
 
+    public Task<BatchDeleteResult> BatchDeleteImageAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Protection never deletes.");
+
     public async IAsyncEnumerable<CloudFormationStack> ListStacksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Call("CloudFormation:ListStacks");

@@ -1,0 +1,237 @@
+using System.Globalization;
+using EcrCleanup.Abstractions;
+using EcrCleanup.Decisions;
+using EcrCleanup.Model;
+
+namespace EcrCleanup.Deletion;
+
+/// <summary>
+/// Deletes a repository's candidates: checks each against a fresh read first (gone, gained a tag, protected now),
+/// asks before each one, deletes by digest in batches of at most 100, image indexes before their children,
+/// and journals intent and outcome. Per-image failures are reported, not thrown.
+/// </summary>
+public sealed class DeletionRunner
+{
+    private readonly IEcrClient _ecr;
+    private readonly TimeProvider _time;
+    private readonly IDeletionJournal? _journal;
+    private readonly DeletionOptions _options;
+
+    public DeletionRunner(IEcrClient ecr, TimeProvider time, IDeletionJournal? journal, DeletionOptions options)
+    {
+        _ecr = ecr;
+        _time = time;
+        _journal = journal;
+        _options = options;
+    }
+
+    /// <param name="candidates">One repository's candidates, as decided.</param>
+    /// <param name="readProtections">Reads the protected set again, for a plan older than <see cref="DeletionOptions.MaxPlanAge"/>.</param>
+    /// <param name="confirm">Asked once per image about to be deleted (ShouldProcess); false skips it. Also asked in a dry run, to show it.</param>
+    /// <param name="report">Told each result as it is known.</param>
+    public async Task<IReadOnlyList<DeletionResult>> RunAsync(
+        string repository,
+        IReadOnlyList<CleanupCandidate> candidates,
+        Func<CancellationToken, Task<ProtectionSet>> readProtections,
+        Func<CleanupCandidate, Task<bool>> confirm,
+        Action<DeletionResult> report,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<DeletionResult>(candidates.Count);
+        void Record(DeletionResult result)
+        {
+            results.Add(result);
+            report(result);
+        }
+
+        var deletions = new List<CleanupCandidate>();
+        foreach (var candidate in candidates)
+        {
+            if (candidate.IsDelete)
+            {
+                deletions.Add(candidate);
+            }
+            else
+            {
+                Record(Skip(candidate, $"kept by the plan: {candidate.Reason}"));
+            }
+        }
+
+        if (deletions.Count == 0)
+        {
+            return results;
+        }
+
+        var fresh = new Dictionary<string, EcrImage>(StringComparer.Ordinal);
+        await foreach (var image in _ecr.DescribeImagesAsync(repository, cancellationToken).ConfigureAwait(false))
+        {
+            fresh[image.Digest] = image;
+        }
+
+        CheckLimits(repository, deletions.Count, fresh.Count);
+
+        ProtectionSet? protections = null;
+        var oldest = deletions.Min(c => c.DecidedAt);
+        if (_time.GetUtcNow() - oldest > _options.MaxPlanAge)
+        {
+            protections = await readProtections(cancellationToken).ConfigureAwait(false);
+        }
+
+        var approved = new List<CleanupCandidate>();
+        foreach (var candidate in deletions)
+        {
+            if (Recheck(candidate, fresh, protections) is { } why)
+            {
+                Record(Skip(candidate, why));
+            }
+            else if (!await confirm(candidate).ConfigureAwait(false))
+            {
+                Record(_options.DryRun ? new DeletionResult(candidate, DeletionOutcome.WouldDelete, _time.GetUtcNow()) : Skip(candidate, "declined"));
+            }
+            else
+            {
+                approved.Add(candidate);
+            }
+        }
+
+        if (_options.DryRun || approved.Count == 0)
+        {
+            return results;
+        }
+
+        // An image index goes before the manifests it lists; a child whose index was not deleted stays.
+        var childDigests = new HashSet<string>(approved.SelectMany(c => c.Image.ChildDigests), StringComparer.Ordinal);
+        var parents = approved.Where(c => !childDigests.Contains(c.Digest)).ToList();
+        var deleted = new HashSet<string>(StringComparer.Ordinal);
+        await DeleteAsync(repository, parents, deleted, Record, cancellationToken).ConfigureAwait(false);
+
+        var indexesOf = approved.Where(c => c.Image.IsIndex).SelectMany(c => c.Image.ChildDigests.Select(child => (child, index: c.Digest)))
+            .ToLookup(p => p.child, p => p.index, StringComparer.Ordinal);
+        var children = new List<CleanupCandidate>();
+        foreach (var child in approved.Where(c => childDigests.Contains(c.Digest)))
+        {
+            if (indexesOf[child.Digest].All(deleted.Contains))
+            {
+                children.Add(child);
+            }
+            else
+            {
+                Record(Skip(child, "its image index was not deleted"));
+            }
+        }
+
+        await DeleteAsync(repository, children, deleted, Record, cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    private void CheckLimits(string repository, int count, int total)
+    {
+        if (_options.MaxDeleteCount is { } maxCount && count > maxCount)
+        {
+            throw new DeletionLimitException($"{count} images of '{repository}' would be deleted, more than -MaxDeleteCount {maxCount}. Nothing was deleted. Check the plan with -WhatIf, then raise the limit if it is right.");
+        }
+
+        var percent = total == 0 ? 0 : count * 100.0 / total;
+        if (_options.MaxDeletePercent is { } maxPercent && percent > maxPercent)
+        {
+            throw new DeletionLimitException(string.Create(CultureInfo.InvariantCulture,
+                $"{count} of {total} images of '{repository}' ({percent:0.#}%) would be deleted, more than -MaxDeletePercent {maxPercent}. Nothing was deleted. Check the plan with -WhatIf, then raise the limit if it is right."));
+        }
+    }
+
+    private static string? Recheck(CleanupCandidate candidate, IReadOnlyDictionary<string, EcrImage> fresh, ProtectionSet? protections)
+    {
+        if (!fresh.TryGetValue(candidate.Digest, out var now))
+        {
+            return "no longer in the repository";
+        }
+
+        var gained = now.Tags.Except(candidate.Tags, StringComparer.Ordinal).ToArray();
+        if (gained.Length > 0)
+        {
+            return $"gained tag(s) {string.Join(", ", gained)} since the plan";
+        }
+
+        if (protections is not null && protections.Contains(candidate.Repository, candidate.Digest))
+        {
+            var why = protections.Get(candidate.Repository, candidate.Digest)[0];
+            return $"protected since the plan: {ProtectionDescription.Describe(why)}";
+        }
+
+        return null;
+    }
+
+    private async Task DeleteAsync(string repository, List<CleanupCandidate> candidates, HashSet<string> deleted, Action<DeletionResult> record, CancellationToken cancellationToken)
+    {
+        foreach (var batch in candidates.Chunk(100))
+        {
+            foreach (var candidate in batch)
+            {
+                await JournalAsync(candidate, "intent", null).ConfigureAwait(false);
+            }
+
+            BatchDeleteResult outcome;
+            try
+            {
+                outcome = await _ecr.BatchDeleteImageAsync(repository, batch.Select(c => c.Digest).ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ServiceException e)
+            {
+                // The whole batch failed (throttled past its retries, say): report each image, go on with the next batch.
+                foreach (var candidate in batch)
+                {
+                    var failed = new DeletionResult(candidate, DeletionOutcome.Failed, _time.GetUtcNow()) { FailureCode = e.ErrorCode, FailureReason = e.ServiceMessage };
+                    await JournalAsync(candidate, "outcome", failed).ConfigureAwait(false);
+                    record(failed);
+                }
+
+                continue;
+            }
+
+            var failures = outcome.Failures.GroupBy(f => f.Digest, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            var done = new HashSet<string>(outcome.Deleted, StringComparer.Ordinal);
+            foreach (var candidate in batch)
+            {
+                DeletionResult result;
+                if (done.Contains(candidate.Digest))
+                {
+                    deleted.Add(candidate.Digest);
+                    result = new DeletionResult(candidate, DeletionOutcome.Deleted, _time.GetUtcNow());
+                }
+                else
+                {
+                    var failure = failures.GetValueOrDefault(candidate.Digest);
+                    result = new DeletionResult(candidate, DeletionOutcome.Failed, _time.GetUtcNow())
+                    {
+                        FailureCode = failure?.Code ?? "NotDeleted",
+                        FailureReason = failure?.Reason ?? "ECR reported neither a deletion nor a failure for this image.",
+                    };
+                }
+
+                await JournalAsync(candidate, "outcome", result).ConfigureAwait(false);
+                record(result);
+            }
+        }
+    }
+
+    /// <summary>Journals without the cancellation token: once a delete call went out, its outcome is written even if Ctrl+C follows.</summary>
+    private Task JournalAsync(CleanupCandidate candidate, string phase, DeletionResult? result)
+    {
+        if (_journal is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var entry = new JournalEntry(_time.GetUtcNow(), _options.RunId, phase, candidate.Repository, candidate.Digest, candidate.Tags, candidate.PushedAt,
+            candidate.SizeBytes, candidate.Rule.ToString(), candidate.Reason)
+        {
+            Outcome = result?.Outcome.ToString(),
+            FailureCode = result?.FailureCode,
+            FailureReason = result?.FailureReason,
+        };
+        return _journal.WriteAsync(entry, CancellationToken.None);
+    }
+
+    private DeletionResult Skip(CleanupCandidate candidate, string why) =>
+        new(candidate, DeletionOutcome.Skipped, _time.GetUtcNow()) { SkipReason = why };
+}
