@@ -16,6 +16,7 @@
         'Get-ProtectedImage'
         'Get-EcrCleanupCandidate'
         'Remove-EcrCleanupCandidate'
+        'Invoke-EcrCleanup'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -72,7 +72,7 @@ public abstract class DeletionCmdletBase : ProtectionCmdletBase
                 repository,
                 candidates,
                 async _ => new ProtectionSet((await ReadProtectionAsync(policy, repository).ConfigureAwait(false)).Protected),
-                ConfirmAsync,
+                candidate => ConfirmAsync(candidate, options.DryRun),
                 result =>
                 {
                     if (result.Candidate.IsDelete)
@@ -102,9 +102,16 @@ public abstract class DeletionCmdletBase : ProtectionCmdletBase
         }
     }
 
-    private Task<bool> ConfirmAsync(CleanupCandidate candidate)
+    private Task<bool> ConfirmAsync(CleanupCandidate candidate, bool dryRun)
     {
         var target = candidate.Image.ToString();
+        if (dryRun && !IsWhatIf)
+        {
+            // A dry run forced by DRY_RUN=true: nothing to ask, nothing deleted.
+            Verbose($"Dry run: would delete {target}: {candidate.Reason}");
+            return Task.FromResult(false);
+        }
+
         if (Force && !IsWhatIf)
         {
             Verbose($"Deleting {target}: {candidate.Reason}");

@@ -1,0 +1,83 @@
+using EcrCleanup.Deletion;
+using EcrCleanup.Model;
+
+namespace EcrCleanup.Reporting;
+
+/// <summary>The seed's cleanup report, and what operators asked of it besides: storage, savings, calls, duration.</summary>
+public sealed record CleanupReport
+{
+    /// <summary>ECR's storage price the savings are estimated at, per GB-month.</summary>
+    public const decimal PricePerGbMonth = 0.10m;
+
+    public required string Repository { get; init; }
+
+    public required DateTimeOffset ExecutionTime { get; init; }
+
+    public required bool DryRun { get; init; }
+
+    public string Mode => DryRun ? "DRY RUN" : "EXECUTE";
+
+    public required int TotalImages { get; init; }
+
+    /// <summary>Images something runs (deployed, in or outside the stacks).</summary>
+    public required int ProtectedInUse { get; init; }
+
+    public required int ProtectedProduction { get; init; }
+
+    public required int ProtectedPullRequests { get; init; }
+
+    /// <summary>Images kept for any reason (in use, retention, open pull requests, age, latest, unknown tags, references).</summary>
+    public required int Kept { get; init; }
+
+    public required int Candidates { get; init; }
+
+    public required int OldPullRequestImages { get; init; }
+
+    public required int OldProductionImages { get; init; }
+
+    public required int UntaggedImages { get; init; }
+
+    public required int OtherImages { get; init; }
+
+    /// <summary>Deleted (or, in a dry run, that would be deleted).</summary>
+    public required int Deleted { get; init; }
+
+    public required int Failed { get; init; }
+
+    /// <summary>Candidates not deleted: changed since the plan, declined, or behind a failed image index.</summary>
+    public required int Skipped { get; init; }
+
+    /// <summary>The bytes deleted (or that would be).</summary>
+    public required long StorageReclaimedBytes { get; init; }
+
+    public decimal MonthlySavingUsd => Math.Round(StorageReclaimedBytes / 1_000_000_000m * PricePerGbMonth, 2);
+
+    public required IReadOnlyList<ProtectedImage> Protected { get; init; }
+
+    public required IReadOnlyList<CleanupCandidate> CandidateList { get; init; }
+
+    public required IReadOnlyList<DeletionResult> Results { get; init; }
+
+    public required IReadOnlyList<string> Warnings { get; init; }
+
+    public required IReadOnlyDictionary<string, int> Calls { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+
+    public required ReportConfiguration Configuration { get; init; }
+
+    /// <summary>True when any deletion failed: the run's exit code is then non-zero.</summary>
+    public bool HasFailures => Failed > 0;
+
+    public override string ToString() => ReportRenderer.Text(this);
+}
+
+/// <summary>The settings a report was made with.</summary>
+public sealed record ReportConfiguration(
+    int ProductionRetentionCount,
+    double MinImageAgeHours,
+    string Region,
+    bool DryRun,
+    string ProductionStackName,
+    string PullRequestStackPrefix,
+    string? GitHubRepository);

@@ -1,0 +1,55 @@
+using EcrCleanup.Deletion;
+using EcrCleanup.Model;
+using EcrCleanup.Protection;
+
+namespace EcrCleanup.Reporting;
+
+/// <summary>Counts a run into a <see cref="CleanupReport"/>.</summary>
+public static class CleanupReportBuilder
+{
+    public static CleanupReport Build(
+        ProtectionResult protection,
+        IReadOnlyList<CleanupCandidate> decisions,
+        IReadOnlyList<DeletionResult> results,
+        bool dryRun,
+        DateTimeOffset started,
+        DateTimeOffset finished,
+        IReadOnlyDictionary<string, int> calls,
+        ReportConfiguration configuration)
+    {
+        var inUse = protection.Protected.Where(p => p.Reason is ProtectionReason.Deployed or ProtectionReason.DeployedOutsideStacks).ToList();
+        int Distinct(IEnumerable<ProtectedImage> protections) => protections.Select(p => p.Digest).Distinct(StringComparer.Ordinal).Count();
+        var candidates = decisions.Where(d => d.IsDelete).ToList();
+        var removed = results.Where(r => r.Outcome is DeletionOutcome.Deleted or DeletionOutcome.WouldDelete).ToList();
+
+        return new CleanupReport
+        {
+            Repository = protection.Repository.Name,
+            ExecutionTime = started,
+            DryRun = dryRun,
+            TotalImages = decisions.Count,
+            ProtectedInUse = Distinct(inUse),
+            ProtectedProduction = Distinct(inUse.Where(p => p.Environment == DeploymentEnvironment.Production)),
+            ProtectedPullRequests = Distinct(inUse.Where(p => p.Environment == DeploymentEnvironment.PullRequest)),
+            Kept = decisions.Count - candidates.Count,
+            Candidates = candidates.Count,
+            OldPullRequestImages = candidates.Count(c => c.Category == CandidateCategory.OldPullRequestImage),
+            OldProductionImages = candidates.Count(c => c.Category == CandidateCategory.OldProductionImage),
+            UntaggedImages = candidates.Count(c => c.Category == CandidateCategory.Untagged),
+            OtherImages = candidates.Count(c => c.Category == CandidateCategory.Other),
+            Deleted = removed.Count,
+            Failed = results.Count(r => r.Outcome == DeletionOutcome.Failed),
+            Skipped = results.Count(r => r.Outcome == DeletionOutcome.Skipped && r.Candidate.IsDelete),
+            StorageReclaimedBytes = removed.Sum(r => r.SizeBytes ?? 0),
+            Protected = inUse.OrderBy(p => p.Environment == DeploymentEnvironment.None ? 3 : (int)p.Environment).ThenBy(p => p.PullRequestNumber).ThenBy(p => p.StackName, StringComparer.Ordinal)
+                .DistinctBy(p => p.Digest, StringComparer.Ordinal).ToList(),
+            CandidateList = candidates,
+            Results = results,
+            Warnings = protection.Warnings.Concat(results.Where(r => r.Outcome == DeletionOutcome.Skipped && r.Candidate.IsDelete)
+                .Select(r => $"Not deleted: {r.Candidate.Image} ({r.SkipReason})")).ToList(),
+            Calls = calls,
+            Duration = finished - started,
+            Configuration = configuration,
+        };
+    }
+}
