@@ -1,0 +1,91 @@
+using System.Text.Json;
+using EcrCleanup.Deletion;
+using EcrCleanup.Model;
+using EcrCleanup.Protection;
+using EcrCleanup.Reporting;
+
+namespace EcrCleanup.Core.Tests.Reporting;
+
+public class CleanupReportTests
+{
+    private static readonly DateTimeOffset Started = new(2025, 12, 18, 2, 0, 0, TimeSpan.Zero);
+
+    private static EcrImage Image(int i, params string[] tags) => new("helpmaton-lambda-images", $"sha256:{i:x64}") { Tags = tags, SizeBytes = 500_000_000, PushedAt = Started.AddHours(-100) };
+
+    private static CleanupReport Build(bool dryRun, DeletionOutcome outcome)
+    {
+        var images = Enumerable.Range(1, 20).Select(i => Image(i, $"lancedb-{i:x7}")).ToList();
+        var protectedImages = new[]
+        {
+            new ProtectedImage(images[0].Repository, images[0].Digest, ProtectionReason.Deployed) { Tags = images[0].Tags, Environment = DeploymentEnvironment.Production, StackName = "HelpmatonProduction" },
+            new ProtectedImage(images[0].Repository, images[0].Digest, ProtectionReason.Deployed) { Tags = images[0].Tags, Environment = DeploymentEnvironment.Production, Qualifier = "7" },
+            new ProtectedImage(images[1].Repository, images[1].Digest, ProtectionReason.Deployed) { Tags = images[1].Tags, Environment = DeploymentEnvironment.PullRequest, PullRequestNumber = 123 },
+        };
+        var protection = new ProtectionResult(new EcrRepository("helpmaton-lambda-images", "123456789012", "uri", null, null, null), images, protectedImages, new[] { "a warning" });
+        var decisions = images.Select((image, i) => i < 2
+            ? new CleanupCandidate(image, CleanupAction.Keep, CleanupRule.Protected, "Deployed", 100)
+            : new CleanupCandidate(image, CleanupAction.Delete, CleanupRule.NotInUse, "Old image (100.0h old, not in use)", 100) { Category = i % 2 == 0 ? CandidateCategory.OldPullRequestImage : CandidateCategory.OldProductionImage }).ToList();
+        var results = decisions.Select(d => d.IsDelete ? new DeletionResult(d, outcome, Started) : new DeletionResult(d, DeletionOutcome.Skipped, Started) { SkipReason = "kept" }).ToList();
+        return CleanupReportBuilder.Build(protection, decisions, results, dryRun, Started, Started.AddSeconds(12.5), new Dictionary<string, int> { ["ECR:DescribeImages"] = 1 },
+            new ReportConfiguration(15, 24, "eu-west-2", dryRun, "HelpmatonProduction", "HelpmatonStagingPR", "djinilabs/helpmaton"));
+    }
+
+    [Fact]
+    public void Counts_a_dry_run_as_the_seed_report_does()
+    {
+        var report = Build(dryRun: true, DeletionOutcome.WouldDelete);
+
+        Assert.Equal(20, report.TotalImages);
+        Assert.Equal(2, report.ProtectedInUse);
+        Assert.Equal(1, report.ProtectedProduction);
+        Assert.Equal(1, report.ProtectedPullRequests);
+        Assert.Equal(18, report.Candidates);
+        Assert.Equal(9, report.OldPullRequestImages);
+        Assert.Equal(9, report.OldProductionImages);
+        Assert.Equal(18, report.Deleted);
+        Assert.Equal(0, report.Skipped);
+        Assert.Equal(18 * 500_000_000L, report.StorageReclaimedBytes);
+        Assert.Equal(0.90m, report.MonthlySavingUsd);
+        Assert.Equal(2, report.Protected.Count); // one line per image, not per version
+    }
+
+    [Fact]
+    public void Renders_the_seed_text_report_with_lists_cut_at_ten()
+    {
+        var text = Build(dryRun: true, DeletionOutcome.WouldDelete).ToString();
+
+        Assert.StartsWith("ECR Image Cleanup Report\n========================\nRepository: helpmaton-lambda-images\nExecution Time: 2025-12-18 02:00:00 UTC\nMode: DRY RUN\n", text, StringComparison.Ordinal);
+        Assert.Contains("  Total images:           20\n", text, StringComparison.Ordinal);
+        Assert.Contains("  Would delete:           18\n", text, StringComparison.Ordinal);
+        Assert.Contains("  • lancedb-0000001 (Production)\n", text, StringComparison.Ordinal);
+        Assert.Contains("  • lancedb-0000002 (PR #123)\n", text, StringComparison.Ordinal);
+        Assert.Contains("  ... and 8 more\n", text, StringComparison.Ordinal);
+        Assert.Contains("  ! a warning\n", text, StringComparison.Ordinal);
+        Assert.Contains("  Dry run:                true\n", text, StringComparison.Ordinal);
+        Assert.Contains("$0.90", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Counts_failures_and_says_deleted_when_executing()
+    {
+        var report = Build(dryRun: false, DeletionOutcome.Failed);
+        Assert.True(report.HasFailures);
+        Assert.Equal(18, report.Failed);
+        Assert.Contains("  Deleted:                0\n", report.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Mode: EXECUTE", report.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Renders_markdown_and_json()
+    {
+        var report = Build(dryRun: true, DeletionOutcome.WouldDelete);
+        var markdown = ReportRenderer.Render(report, ReportFormat.Markdown);
+        Assert.Contains("| Would delete | 18 |", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("<untagged>", markdown, StringComparison.Ordinal);
+
+        using var json = JsonDocument.Parse(ReportRenderer.Render(report, ReportFormat.Json));
+        Assert.Equal(18, json.RootElement.GetProperty("summary").GetProperty("wouldDelete").GetInt32());
+        Assert.Equal(18, json.RootElement.GetProperty("results").GetArrayLength());
+        Assert.Equal(15, json.RootElement.GetProperty("configuration").GetProperty("ProductionRetentionCount").GetInt32());
+    }
+}
