@@ -1,0 +1,103 @@
+using System.Text;
+using EcrCleanup.Sandbox.Admin;
+using EcrCleanup.Sandbox.Aws;
+using EcrCleanup.Sandbox.Ecr;
+using EcrCleanup.Sandbox.State;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace EcrCleanup.Sandbox;
+
+/// <summary>
+/// Sends each request to its service by its wire shape (X-Amz-Target: ECR; form body: CloudFormation;
+/// /2015-03-31/: Lambda; /repos/: GitHub; /_sandbox/: admin), and runs the steps every AWS request goes
+/// through: latency, call count, SigV4, rate limit, armed faults, then the operation.
+/// </summary>
+internal sealed class Dispatcher(SandboxRuntime runtime)
+{
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        var path = ctx.Request.Path.Value ?? "/";
+        if (path == "/_sandbox" || path.StartsWith("/_sandbox/", StringComparison.Ordinal))
+        {
+            await AdminEndpoints.HandleAsync(ctx, runtime);
+            return;
+        }
+
+        var session = runtime.Current;
+        var body = await ReadBodyAsync(ctx.Request);
+        var rawPath = RawPath(ctx);
+
+        if (HttpMethods.IsPost(ctx.Request.Method) && path == "/")
+        {
+            var target = ctx.Request.Headers["X-Amz-Target"].ToString();
+            if (target.Length > 0)
+            {
+                var op = target.StartsWith(EcrHandler.TargetPrefix, StringComparison.Ordinal) ? target[EcrHandler.TargetPrefix.Length..] : null;
+                if (op is not null && !Operations.EcrOps.Contains(op)) op = null;
+                await RunAwsAsync(ctx, session, Operations.Ecr, AwsProtocol.Json11, op, op is null ? "" : EcrHandler.Target(body),
+                    body, rawPath, EcrHandler.Handle, EcrHandler.UnknownOperation);
+                return;
+            }
+        }
+
+        ctx.Response.StatusCode = 404;
+        ctx.Response.ContentType = "application/json";
+        await ctx.Response.WriteAsync("{\"message\":\"Not Found\"}");
+    }
+
+    async Task RunAwsAsync(HttpContext ctx, Session session, string service, AwsProtocol protocol, string? operation,
+        string target, byte[] body, string rawPath, Func<AwsCall, byte[]> handler, Func<AwsException> unknownOperation)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var state = session.State;
+        if (state.LatencyMs > 0) await Task.Delay(state.LatencyMs, ctx.RequestAborted);
+        try
+        {
+            if (operation is not null) session.Count(service, operation);
+            var auth = SigV4Verifier.Verify(ctx.Request, rawPath, body, service, state.Region, state.AccessKeyId,
+                state.SecretAccessKey, runtime.Clock.GetUtcNow());
+            if (!auth.IsOk) throw AwsErrors.Auth(auth.Failure, auth.Message, protocol);
+            if (operation is null) throw unknownOperation();
+            if (!session.Limiter.TryAcquire(service, operation)) throw AwsErrors.Throttle(service);
+            if (session.Faults.Take(service, operation, target) is { } fault)
+                throw AwsErrors.Fault(fault.Error!, service, operation, state.Account, fault.Message);
+
+            var call = new AwsCall
+            {
+                Http = ctx, Session = session, Runtime = runtime, Service = service, Operation = operation,
+                Body = body, RequestId = requestId,
+            };
+            var reply = handler(call);
+            await AwsResponses.WriteAsync(ctx, 200, ContentType(protocol), reply, requestId);
+        }
+        catch (AwsException e)
+        {
+            await AwsResponses.WriteErrorAsync(ctx, protocol, e, requestId);
+        }
+    }
+
+    static string ContentType(AwsProtocol protocol) => protocol switch
+    {
+        AwsProtocol.Json11 => "application/x-amz-json-1.1",
+        AwsProtocol.Query => "text/xml",
+        _ => "application/json",
+    };
+
+    static async Task<byte[]> ReadBodyAsync(HttpRequest request)
+    {
+        using var ms = new MemoryStream();
+        await request.Body.CopyToAsync(ms);
+        return ms.ToArray();
+    }
+
+    /// <summary>The path exactly as the client sent it (still percent-encoded), which SigV4 signs.</summary>
+    static string RawPath(HttpContext ctx)
+    {
+        var raw = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? ctx.Request.Path.Value ?? "/";
+        var q = raw.IndexOf('?');
+        return q >= 0 ? raw[..q] : raw;
+    }
+
+    internal static string Utf8(byte[] body) => Encoding.UTF8.GetString(body);
+}

@@ -1,0 +1,445 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EcrCleanup.Sandbox.Aws;
+using EcrCleanup.Sandbox.State;
+
+namespace EcrCleanup.Sandbox.Ecr;
+
+/// <summary>Amazon ECR over awsJson1_1: <c>POST /</c>, <c>X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.Op</c>.</summary>
+internal static partial class EcrHandler
+{
+    public const string TargetPrefix = "AmazonEC2ContainerRegistry_V20150921.";
+    const int DefaultPageSize = 100;
+
+    /// <summary>What a fault's <c>match</c> is tested against: the repository name(s) the request names.</summary>
+    public static string Target(byte[] body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return "";
+            if (doc.RootElement.TryGetProperty("repositoryName", out var n) && n.ValueKind == JsonValueKind.String) return n.GetString()!;
+            if (doc.RootElement.TryGetProperty("repositoryNames", out var ns) && ns.ValueKind == JsonValueKind.Array)
+                return string.Join(",", ns.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()));
+        }
+        catch (JsonException) { }
+        return "";
+    }
+
+    public static byte[] Handle(AwsCall call)
+    {
+        var input = JsonInput.Parse(call.Body);
+        var state = call.State;
+        lock (state.EcrLock)
+        {
+            return call.Operation switch
+            {
+                "DescribeRepositories" => DescribeRepositories(call, input),
+                "DescribeImages" => DescribeImages(call, input),
+                "ListImages" => ListImages(call, input),
+                "BatchGetImage" => BatchGetImage(call, input),
+                "BatchDeleteImage" => BatchDeleteImage(call, input),
+                _ => throw UnknownOperation(),
+            };
+        }
+    }
+
+    public static AwsException UnknownOperation() => new("UnknownOperationException", 400, "");
+
+    // ---------------------------------------------------------------- DescribeRepositories
+
+    static byte[] DescribeRepositories(AwsCall call, JsonInput input)
+    {
+        var state = call.State;
+        var registry = RegistryId(input, state);
+        var names = input.List("repositoryNames");
+        var maxResults = MaxResults(input);
+        var nextToken = input.String("nextToken");
+        if (names is not null)
+        {
+            if (names.Count is < 1 or > 100)
+                throw InvalidParameter("repositoryNames", names.Count < 1 ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 100");
+            if (maxResults is not null || nextToken is not null)
+                throw new AwsException("InvalidParameterException", 400, "Invalid parameter: maxResults and nextToken cannot be used with repositoryNames");
+            var found = new List<EcrRepository>();
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (names[i].ValueKind != JsonValueKind.String) throw JsonInput.Serialization("Expected a string in 'repositoryNames'.");
+                var name = names[i].GetString()!;
+                ValidateRepositoryName(name, $"repositoryNames.{i + 1}.member");
+                var repo = registry == state.Account ? state.FindRepository(name) : null;
+                if (repo is null) throw RepositoryNotFound(name, registry);
+                if (!found.Contains(repo)) found.Add(repo);
+            }
+            return AwsResponses.Json(w => WriteRepositories(w, found, state, null));
+        }
+
+        var all = registry == state.Account ? state.Repositories : [];
+        var scope = call.TokenScope(registry);
+        var start = 0L;
+        if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out start)) throw InvalidToken();
+        var page = all.Skip((int)start).Take(maxResults ?? DefaultPageSize).ToList();
+        var end = start + page.Count;
+        var token = end < all.Count ? call.Runtime.Tokens.Issue(scope, end) : null;
+        return AwsResponses.Json(w => WriteRepositories(w, page, state, token));
+    }
+
+    static void WriteRepositories(Utf8JsonWriter w, List<EcrRepository> repos, SandboxState state, string? nextToken)
+    {
+        w.WriteStartArray("repositories");
+        foreach (var r in repos)
+        {
+            w.WriteStartObject();
+            w.WriteString("repositoryArn", r.Arn);
+            w.WriteString("registryId", state.Account);
+            w.WriteString("repositoryName", r.Name);
+            w.WriteString("repositoryUri", r.Uri);
+            WriteEpoch(w, "createdAt", r.CreatedAt);
+            w.WriteString("imageTagMutability", r.TagMutability);
+            w.WriteStartObject("imageScanningConfiguration");
+            w.WriteBoolean("scanOnPush", false);
+            w.WriteEndObject();
+            w.WriteStartObject("encryptionConfiguration");
+            w.WriteString("encryptionType", "AES256");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (nextToken is not null) w.WriteString("nextToken", nextToken);
+    }
+
+    // ---------------------------------------------------------------- DescribeImages
+
+    static byte[] DescribeImages(AwsCall call, JsonInput input)
+    {
+        var state = call.State;
+        var repo = Repository(input, state);
+        var ids = ImageIds(input, required: false);
+        var maxResults = MaxResults(input);
+        var nextToken = input.String("nextToken");
+        var (tagStatus, imageStatus) = Filter(input, withImageStatus: true);
+
+        if (ids is not null)
+        {
+            if (maxResults is not null || nextToken is not null)
+                throw new AwsException("InvalidParameterException", 400, "Invalid parameter: maxResults and nextToken cannot be used with imageIds");
+            var found = new List<EcrImage>();
+            foreach (var (digest, tag) in ids)
+            {
+                if (digest is null && tag is null) throw InvalidParameter("imageIds", "Missing image digest and image tag");
+                if (digest is not null && !DigestPattern().IsMatch(digest))
+                    throw InvalidParameter("imageIds.member.imageDigest", "Invalid image digest");
+                var image = Find(repo, digest, tag);
+                if (image is null)
+                    throw new AwsException("ImageNotFoundException", 400,
+                        $"The image with imageId {{imageDigest:'{digest ?? "null"}', imageTag:'{tag ?? "null"}'}} does not exist within the repository with name '{repo.Name}' in the registry with id '{state.Account}'");
+                if (!found.Contains(image) && Passes(image, tagStatus, imageStatus)) found.Add(image);
+            }
+            return AwsResponses.Json(w => WriteImageDetails(w, found, repo, state, null));
+        }
+
+        var scope = call.TokenScope($"{repo.Name}\n{tagStatus}\n{imageStatus}");
+        var after = 0L;
+        if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out after)) throw InvalidToken();
+        var size = maxResults ?? DefaultPageSize;
+        var matching = repo.Images.Where(i => i.Seq > after && Passes(i, tagStatus, imageStatus));
+        var page = matching.Take(size + 1).ToList();
+        string? token = null;
+        if (page.Count > size)
+        {
+            page.RemoveAt(size);
+            token = call.Runtime.Tokens.Issue(scope, page[^1].Seq);
+        }
+        return AwsResponses.Json(w => WriteImageDetails(w, page, repo, state, token));
+    }
+
+    static bool Passes(EcrImage i, string tagStatus, string imageStatus) =>
+        imageStatus is "ACTIVE" or "ANY" &&
+        tagStatus switch { "TAGGED" => i.Tags.Count > 0, "UNTAGGED" => i.Tags.Count == 0, _ => true };
+
+    static void WriteImageDetails(Utf8JsonWriter w, List<EcrImage> images, EcrRepository repo, SandboxState state, string? nextToken)
+    {
+        w.WriteStartArray("imageDetails");
+        foreach (var i in images)
+        {
+            w.WriteStartObject();
+            w.WriteString("registryId", state.Account);
+            w.WriteString("repositoryName", repo.Name);
+            w.WriteString("imageDigest", i.Digest);
+            if (i.Tags.Count > 0)
+            {
+                w.WriteStartArray("imageTags");
+                foreach (var t in i.Tags) w.WriteStringValue(t);
+                w.WriteEndArray();
+            }
+            w.WriteNumber("imageSizeInBytes", i.SizeBytes);
+            WriteEpoch(w, "imagePushedAt", i.PushedAt);
+            w.WriteString("imageManifestMediaType", i.MediaType);
+            if (EcrManifests.ArtifactMediaType(i) is { } artifact) w.WriteString("artifactMediaType", artifact);
+            if (i.LastPulledAt is { } pulled) WriteEpoch(w, "lastRecordedPullTime", pulled);
+            if (i.Subject is not null) w.WriteString("subjectManifestDigest", i.Subject);
+            w.WriteString("imageStatus", "ACTIVE");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (nextToken is not null) w.WriteString("nextToken", nextToken);
+    }
+
+    // ---------------------------------------------------------------- ListImages
+
+    static byte[] ListImages(AwsCall call, JsonInput input)
+    {
+        var state = call.State;
+        var repo = Repository(input, state);
+        var maxResults = MaxResults(input);
+        var nextToken = input.String("nextToken");
+        var (tagStatus, imageStatus) = Filter(input, withImageStatus: true);
+        var scope = call.TokenScope($"{repo.Name}\n{tagStatus}\n{imageStatus}");
+        var after = -1L;
+        if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out after)) throw InvalidToken();
+
+        // One entry per tag (an untagged image: one entry without a tag), positioned by (image, tag index).
+        var entries = repo.Images
+            .Where(i => Passes(i, tagStatus, imageStatus))
+            .SelectMany(i => i.Tags.Count == 0
+                ? [(Key: i.Seq << 16, i.Digest, Tag: (string?)null)]
+                : i.Tags.Select((t, n) => (Key: (i.Seq << 16) + n, i.Digest, Tag: (string?)t)))
+            .Where(e => e.Key > after);
+        var size = maxResults ?? DefaultPageSize;
+        var page = entries.Take(size + 1).ToList();
+        string? token = null;
+        if (page.Count > size)
+        {
+            page.RemoveAt(size);
+            token = call.Runtime.Tokens.Issue(scope, page[^1].Key);
+        }
+        return AwsResponses.Json(w =>
+        {
+            w.WriteStartArray("imageIds");
+            foreach (var e in page) WriteImageId(w, e.Digest, e.Tag);
+            w.WriteEndArray();
+            if (token is not null) w.WriteString("nextToken", token);
+        });
+    }
+
+    // ---------------------------------------------------------------- BatchGetImage
+
+    static byte[] BatchGetImage(AwsCall call, JsonInput input)
+    {
+        var state = call.State;
+        var repo = Repository(input, state);
+        var ids = ImageIds(input, required: true)!;
+        if (input.List("acceptedMediaTypes") is { } accepted && accepted.Count is < 1 or > 100)
+            throw InvalidParameter("acceptedMediaTypes", accepted.Count < 1 ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 100");
+
+        var images = new List<(EcrImage Image, string? Tag)>();
+        var failures = new List<(string? Digest, string? Tag, string Code, string Reason)>();
+        foreach (var (digest, tag) in ids)
+        {
+            if (Check(repo, digest, tag) is { } failure) { failures.Add((digest, tag, failure.Code, failure.Reason)); continue; }
+            var image = Find(repo, digest, tag)!;
+            if (!images.Contains((image, tag))) images.Add((image, tag));
+        }
+        return AwsResponses.Json(w =>
+        {
+            w.WriteStartArray("images");
+            foreach (var (image, tag) in images)
+            {
+                w.WriteStartObject();
+                w.WriteString("registryId", state.Account);
+                w.WriteString("repositoryName", repo.Name);
+                w.WritePropertyName("imageId");
+                WriteImageId(w, image.Digest, tag);
+                w.WriteString("imageManifest", EcrManifests.Manifest(image, repo));
+                w.WriteString("imageManifestMediaType", image.MediaType);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            WriteFailures(w, failures);
+        });
+    }
+
+    // ---------------------------------------------------------------- BatchDeleteImage
+
+    static byte[] BatchDeleteImage(AwsCall call, JsonInput input)
+    {
+        var state = call.State;
+        var repo = Repository(input, state);
+        var ids = ImageIds(input, required: true)!;
+
+        var deleted = new List<(string Digest, string? Tag)>();
+        var failures = new List<(string? Digest, string? Tag, string Code, string Reason)>();
+        foreach (var (digest, tag) in ids)
+        {
+            if (Check(repo, digest, tag) is { } failure) { failures.Add((digest, tag, failure.Code, failure.Reason)); continue; }
+            var image = Find(repo, digest, tag)!;
+            // By tag, only that tag goes unless it is the image's last; by digest, the image and all its tags.
+            var removesImage = tag is null || image.Tags.Count == 1;
+            if (removesImage)
+            {
+                var parents = repo.ParentsOf(image.Digest).Select(p => p.Digest).ToList();
+                if (parents.Count > 0)
+                {
+                    failures.Add((digest, tag, "ImageReferencedByManifestList", $"Requested image referenced by manifest list: [{string.Join(", ", parents)}]"));
+                    continue;
+                }
+            }
+            if (tag is not null && !removesImage)
+            {
+                image.Tags.Remove(tag);
+                deleted.Add((image.Digest, tag));
+                continue;
+            }
+            repo.Images.Remove(image);
+            if (image.Tags.Count == 0) deleted.Add((image.Digest, null));
+            else foreach (var t in image.Tags) deleted.Add((image.Digest, t));
+        }
+        return AwsResponses.Json(w =>
+        {
+            w.WriteStartArray("imageIds");
+            foreach (var (d, t) in deleted) WriteImageId(w, d, t);
+            w.WriteEndArray();
+            WriteFailures(w, failures);
+        });
+    }
+
+    /// <summary>The per-image failure ECR reports in <c>failures</c>, or null when the id names an image.</summary>
+    static (string Code, string Reason)? Check(EcrRepository repo, string? digest, string? tag)
+    {
+        if (digest is null && tag is null)
+            return ("MissingDigestAndTag", "Invalid request parameters: both tag and digest cannot be null");
+        if (digest is not null && !DigestPattern().IsMatch(digest))
+            return ("InvalidImageDigest", "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'");
+        if (tag is not null && (tag.Length is < 1 or > 300))
+            return ("InvalidImageTag", "Invalid request parameters: image tag should have length between 1 and 300");
+        if (digest is not null && tag is not null)
+        {
+            var byDigest = repo.ByDigest(digest);
+            if (byDigest is null) return ("ImageNotFound", "Requested image not found");
+            if (!byDigest.Tags.Contains(tag)) return ("ImageTagDoesNotMatchDigest", "Invalid request parameters: given tag does not map to the given digest");
+            return null;
+        }
+        return Find(repo, digest, tag) is null ? ("ImageNotFound", "Requested image not found") : null;
+    }
+
+    static EcrImage? Find(EcrRepository repo, string? digest, string? tag)
+    {
+        if (digest is not null)
+        {
+            var image = repo.ByDigest(digest);
+            return tag is null || image?.Tags.Contains(tag) == true ? image : null;
+        }
+        return tag is null ? null : repo.ByTag(tag);
+    }
+
+    static void WriteFailures(Utf8JsonWriter w, List<(string? Digest, string? Tag, string Code, string Reason)> failures)
+    {
+        w.WriteStartArray("failures");
+        foreach (var f in failures)
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("imageId");
+            WriteImageId(w, f.Digest, f.Tag);
+            w.WriteString("failureCode", f.Code);
+            w.WriteString("failureReason", f.Reason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    static void WriteImageId(Utf8JsonWriter w, string? digest, string? tag)
+    {
+        w.WriteStartObject();
+        if (digest is not null) w.WriteString("imageDigest", digest);
+        if (tag is not null) w.WriteString("imageTag", tag);
+        w.WriteEndObject();
+    }
+
+    // ---------------------------------------------------------------- input checks
+
+    static EcrRepository Repository(JsonInput input, SandboxState state)
+    {
+        var registry = RegistryId(input, state);
+        var name = input.String("repositoryName") ?? throw InvalidParameter("repositoryName", "Member must not be null");
+        ValidateRepositoryName(name, "repositoryName");
+        var repo = registry == state.Account ? state.FindRepository(name) : null;
+        return repo ?? throw RepositoryNotFound(name, registry);
+    }
+
+    static void ValidateRepositoryName(string name, string field)
+    {
+        if (name.Length < 2) throw InvalidParameter(field, "Member must have length greater than or equal to 2");
+        if (name.Length > 256) throw InvalidParameter(field, "Member must have length less than or equal to 256");
+        if (!RepositoryNamePattern().IsMatch(name))
+            throw InvalidParameter(field, "must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'");
+    }
+
+    static string RegistryId(JsonInput input, SandboxState state)
+    {
+        var id = input.String("registryId");
+        if (id is null) return state.Account;
+        if (!RegistryIdPattern().IsMatch(id)) throw InvalidParameter("registryId", "must satisfy regular expression '[0-9]{12}'");
+        return id;
+    }
+
+    static int? MaxResults(JsonInput input)
+    {
+        var n = input.Int("maxResults");
+        if (n < 1) throw InvalidParameter("maxResults", "Member must have value greater than or equal to 1");
+        if (n > 1000) throw InvalidParameter("maxResults", "Member must have value less than or equal to 1000");
+        return n;
+    }
+
+    static (string TagStatus, string ImageStatus) Filter(JsonInput input, bool withImageStatus)
+    {
+        if (input.Object("filter") is not { } filter) return ("ANY", "ACTIVE");
+        var tagStatus = filter.String("tagStatus") ?? "ANY";
+        if (tagStatus is not ("TAGGED" or "UNTAGGED" or "ANY"))
+            throw InvalidParameter("filter.tagStatus", "Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]");
+        var imageStatus = withImageStatus ? filter.String("imageStatus") ?? "ACTIVE" : "ACTIVE";
+        if (imageStatus is not ("ACTIVE" or "ARCHIVED" or "ACTIVATING" or "ANY"))
+            throw InvalidParameter("filter.imageStatus", "Member must satisfy enum value set: [ACTIVE, ARCHIVED, ACTIVATING, ANY]");
+        return (tagStatus, imageStatus);
+    }
+
+    static List<(string? Digest, string? Tag)>? ImageIds(JsonInput input, bool required)
+    {
+        var list = input.List("imageIds");
+        if (list is null)
+        {
+            if (required) throw InvalidParameter("imageIds", "Member must not be null");
+            return null;
+        }
+        if (list.Count < 1) throw InvalidParameter("imageIds", "Member must have length greater than or equal to 1");
+        if (list.Count > 100) throw InvalidParameter("imageIds", "Member must have length less than or equal to 100");
+        var ids = new List<(string?, string?)>();
+        foreach (var e in list)
+        {
+            if (e.ValueKind != JsonValueKind.Object) throw JsonInput.Serialization("Start of structure or map expected in 'imageIds'.");
+            var id = new JsonInput(e);
+            ids.Add((id.String("imageDigest"), id.String("imageTag")));
+        }
+        return ids;
+    }
+
+    public static AwsException RepositoryNotFound(string name, string registry) =>
+        new("RepositoryNotFoundException", 400, $"The repository with name '{name}' does not exist in the registry with id '{registry}'");
+
+    static AwsException InvalidParameter(string field, string constraint) =>
+        new("InvalidParameterException", 400, $"Invalid parameter at '{field}' failed to satisfy constraint: '{constraint}'");
+
+    static AwsException InvalidToken() =>
+        new("InvalidParameterException", 400, "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'");
+
+    static void WriteEpoch(Utf8JsonWriter w, string name, DateTimeOffset t)
+    {
+        // awsJson timestamps are epoch seconds, as a number with a fraction (ECR sends milliseconds).
+        var ms = t.ToUnixTimeMilliseconds();
+        w.WritePropertyName(name);
+        w.WriteRawValue($"{ms / 1000}.{ms % 1000:D3}", skipInputValidation: true);
+    }
+
+    [GeneratedRegex(@"^[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+$")] private static partial Regex DigestPattern();
+    [GeneratedRegex(@"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")] private static partial Regex RepositoryNamePattern();
+    [GeneratedRegex(@"^[0-9]{12}$")] private static partial Regex RegistryIdPattern();
+}

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EcrCleanup.Sandbox;
+
+// The scenario file, as the contract (shared/sandbox-scenario.md) describes it. These classes are the
+// file's shape and nothing more: ScenarioLoader validates them and builds the live state from them.
+// Property names are serialized camelCase, so a Scenario built in code round-trips to the same JSON.
+
+/// <summary>A sandbox scenario: the accounts' repositories, stacks, functions, GitHub data and faults.</summary>
+public sealed class Scenario
+{
+    public string? Account { get; set; }
+    public string? Region { get; set; }
+    public ScenarioCredentials? Credentials { get; set; }
+    public int? LatencyMs { get; set; }
+    public Dictionary<string, double>? RateLimits { get; set; }
+    public List<ScenarioRepository>? Repositories { get; set; }
+    public List<ScenarioStack>? Stacks { get; set; }
+    public List<ScenarioFunction>? Functions { get; set; }
+    public ScenarioGitHub? Github { get; set; }
+    public List<ScenarioFault>? Faults { get; set; }
+
+    /// <summary>Allowed so a scenario file can name its JSON schema or describe itself; ignored.</summary>
+    [JsonPropertyName("$schema")] public string? Schema { get; set; }
+    public string? Description { get; set; }
+
+    public static Scenario Parse(string json) => ScenarioJson.Deserialize<Scenario>(json);
+    public string ToJson() => JsonSerializer.Serialize(this, ScenarioJson.Options);
+}
+
+public sealed class ScenarioCredentials
+{
+    public string? AccessKeyId { get; set; }
+    public string? SecretAccessKey { get; set; }
+}
+
+public sealed class ScenarioRepository
+{
+    public string? Name { get; set; }
+    public string? TagMutability { get; set; }
+    public List<ScenarioImage>? Images { get; set; }
+}
+
+public sealed class ScenarioImage
+{
+    public string? Digest { get; set; }
+    public List<string>? Tags { get; set; }
+    public double? AgeHours { get; set; }
+    public DateTimeOffset? PushedAt { get; set; }
+    public long? SizeBytes { get; set; }
+    public string? MediaType { get; set; }
+    public List<string>? Children { get; set; }
+    public string? Subject { get; set; }
+    public string? ArtifactType { get; set; }
+    public double? LastPulledHoursAgo { get; set; }
+    public DateTimeOffset? LastPulledAt { get; set; }
+}
+
+public sealed class ScenarioStack
+{
+    public string? Name { get; set; }
+    public string? Status { get; set; }
+    public Dictionary<string, string>? Tags { get; set; }
+    public List<ScenarioStackResource>? Resources { get; set; }
+    /// <summary>Optional (not in the contract's example): when the stack was created; default 30 days before load.</summary>
+    public double? CreatedHoursAgo { get; set; }
+    public DateTimeOffset? CreatedAt { get; set; }
+    /// <summary>Optional: last update time; default the creation time (not reported when never updated).</summary>
+    public double? LastUpdatedHoursAgo { get; set; }
+    public DateTimeOffset? LastUpdatedAt { get; set; }
+    /// <summary>Optional: deletion time of a DELETE_COMPLETE stack; default the load time.</summary>
+    public double? DeletedHoursAgo { get; set; }
+    public DateTimeOffset? DeletedAt { get; set; }
+}
+
+public sealed class ScenarioStackResource
+{
+    public string? LogicalId { get; set; }
+    public string? Type { get; set; }
+    public string? PhysicalId { get; set; }
+    /// <summary>Optional: resource status, default CREATE_COMPLETE (DELETE_COMPLETE for a deleted stack).</summary>
+    public string? Status { get; set; }
+}
+
+public sealed class ScenarioFunction
+{
+    public string? Name { get; set; }
+    public string? PackageType { get; set; }
+    public string? ImageUri { get; set; }
+    public string? ResolvedDigest { get; set; }
+    public List<ScenarioFunctionVersion>? Versions { get; set; }
+    public List<ScenarioAlias>? Aliases { get; set; }
+}
+
+public sealed class ScenarioFunctionVersion
+{
+    public string? Version { get; set; }
+    public string? ImageUri { get; set; }
+    public string? ResolvedDigest { get; set; }
+}
+
+public sealed class ScenarioAlias
+{
+    public string? Name { get; set; }
+    public string? Version { get; set; }
+    public Dictionary<string, double>? AdditionalVersionWeights { get; set; }
+}
+
+public sealed class ScenarioGitHub
+{
+    public string? Repository { get; set; }
+    public string? Token { get; set; }
+    public string? DefaultBranch { get; set; }
+    public List<string>? Commits { get; set; }
+    public List<ScenarioPullRequest>? PullRequests { get; set; }
+    public List<ScenarioDeployment>? Deployments { get; set; }
+}
+
+public sealed class ScenarioPullRequest
+{
+    public int? Number { get; set; }
+    public string? State { get; set; }
+    public string? HeadSha { get; set; }
+    public List<string>? Commits { get; set; }
+    /// <summary>Optional: head branch name, default <c>pr-{number}</c>.</summary>
+    public string? HeadRef { get; set; }
+    /// <summary>Optional: title, default <c>PR #{number}</c>.</summary>
+    public string? Title { get; set; }
+    /// <summary>Optional: whether a closed PR was merged (default false).</summary>
+    public bool? Merged { get; set; }
+}
+
+public sealed class ScenarioDeployment
+{
+    public string? Environment { get; set; }
+    public string? Sha { get; set; }
+    public double? CreatedHoursAgo { get; set; }
+    public DateTimeOffset? CreatedAt { get; set; }
+    /// <summary>Optional: the ref deployed, default the sha.</summary>
+    public string? Ref { get; set; }
+}
+
+public sealed class ScenarioFault
+{
+    public string? Service { get; set; }
+    public string? Operation { get; set; }
+    public string? Match { get; set; }
+    /// <summary>An AWS error code, or an HTTP status for GitHub (a JSON number or string).</summary>
+    [JsonConverter(typeof(StringOrNumberConverter))]
+    public string? Error { get; set; }
+    /// <summary>How many matching requests fail; -1: every one. Default 1.</summary>
+    public int? Times { get; set; }
+    /// <summary>Optional: the error message (default: the service's usual text for that error).</summary>
+    public string? Message { get; set; }
+}
+
+/// <summary>Reads a JSON string or number as a string (GitHub fault statuses may be written either way).</summary>
+internal sealed class StringOrNumberConverter : JsonConverter<string?>
+{
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Number => reader.TryGetInt64(out var l) ? l.ToString(System.Globalization.CultureInfo.InvariantCulture) : reader.GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            JsonTokenType.Null => null,
+            _ => throw new JsonException("expected a string or a number"),
+        };
+
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    {
+        if (value is null) writer.WriteNullValue(); else writer.WriteStringValue(value);
+    }
+}
