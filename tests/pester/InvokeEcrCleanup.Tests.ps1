@@ -1,0 +1,91 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Scenarios.psm1') -Force
+    Import-Module $env:ECRCLEANUP_TEST_MODULE -Force
+    $common = @{ RepositoryName = 'app'; ProductionRetentionCount = 3 }
+    function Get-Digests($Sandbox) { (Invoke-SandboxAdmin $Sandbox state).repositories[0].images.digest }
+
+    # Runs a command in a fresh pwsh -Command, as CI does; returns its exit code and transcript.
+    function Invoke-Pwsh([string] $Command) {
+        $transcript = Join-Path $TestDrive "transcript-$([guid]::NewGuid().ToString('n')).txt"
+        $script = "Start-Transcript -Path '$transcript' | Out-Null; Import-Module '$env:ECRCLEANUP_TEST_MODULE'; $Command; Stop-Transcript | Out-Null"
+        & dotnet pwsh -NoProfile -NonInteractive -Command $script *> $null
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Transcript = (Get-Content $transcript -Raw) }
+    }
+}
+
+Describe 'Invoke-EcrCleanup' {
+    BeforeEach { $sandbox = Start-EcrSandbox -Scenario (New-ProtectionScenario) }
+    AfterEach { Stop-EcrSandbox $sandbox }
+
+    It 'under -WhatIf deletes nothing, says what it would, and reports it' {
+        $run = Invoke-Pwsh "Invoke-EcrCleanup -RepositoryName app -ProductionRetentionCount 3 -WhatIf"
+        $run.ExitCode | Should -Be 0
+        $run.Transcript | Should -Match ([regex]::Escape('What if: Performing the operation "Delete image" on target "app@sha256:'))
+        $run.Transcript | Should -Match 'Mode: DRY RUN'
+        $run.Transcript | Should -Match 'Would delete:\s+4'
+        (Get-Digests $sandbox).Count | Should -Be 18
+    }
+
+    It 'with -Force deletes exactly the candidates and reports the seed summary' {
+        $report = Invoke-EcrCleanup @common -Force
+        $report.Mode | Should -Be 'EXECUTE'
+        $report.TotalImages | Should -Be 18
+        $report.ProtectedProduction | Should -Be 4
+        $report.ProtectedPullRequests | Should -Be 1
+        $report.Candidates | Should -Be 4
+        $report.OldProductionImages | Should -Be 2
+        $report.OldPullRequestImages | Should -Be 1
+        $report.UntaggedImages | Should -Be 1
+        $report.Deleted | Should -Be 4
+        $report.Failed | Should -Be 0
+        $report.StorageReclaimedBytes | Should -Be 400000000
+        $report.Calls['ECR:BatchDeleteImage'] | Should -Be 1
+        (Get-Digests $sandbox).Count | Should -Be 14
+        $text = $report | Out-String
+        $text | Should -Match 'ECR Image Cleanup Report'
+        $text | Should -Match 'Deletion candidates:\s+4'
+        $text | Should -Match 'Monthly saving:\s+\$0\.04'
+    }
+
+    It 'treats DRY_RUN=true as a forced dry run' {
+        $env:DRY_RUN = 'true'
+        try { $report = Invoke-EcrCleanup @common -Force -WarningAction SilentlyContinue }
+        finally { $env:DRY_RUN = $null }
+        $report.DryRun | Should -BeTrue
+        $report.Deleted | Should -Be 4
+        (Get-Digests $sandbox).Count | Should -Be 18
+    }
+
+    It 'writes the report as <Format> and appends a Markdown step summary' -TestCases @(
+        @{ Format = 'Text'; Pattern = 'ECR Image Cleanup Report' }
+        @{ Format = 'Markdown'; Pattern = '## ECR image cleanup' }
+        @{ Format = 'Json'; Pattern = '"wouldDelete": 4' }
+    ) {
+        $path = Join-Path $TestDrive "report.$Format"
+        $summary = Join-Path $TestDrive 'summary.md'
+        $env:GITHUB_STEP_SUMMARY = $summary
+        try { $null = Invoke-EcrCleanup @common -WhatIf -ReportPath $path -ReportFormat $Format }
+        finally { $env:GITHUB_STEP_SUMMARY = $null }
+        Get-Content $path -Raw | Should -Match $Pattern
+        Get-Content $summary -Raw | Should -Match '\| Would delete \| 4 \|'
+    }
+
+    It 'exits non-zero in pwsh -Command when a deletion fails' {
+        Invoke-SandboxAdmin $sandbox faults -Body @(@{ service = 'ecr'; operation = 'BatchDeleteImage'; error = 'ThrottlingException'; times = -1 })
+        $run = Invoke-Pwsh "`$env:AWS_MAX_ATTEMPTS = '1'; Invoke-EcrCleanup -RepositoryName app -ProductionRetentionCount 3 -Force"
+        $run.ExitCode | Should -Not -Be 0
+        $run.Transcript | Should -Match 'Failed:\s+4'
+    }
+
+    It 'exits non-zero in pwsh -Command when the run stops' {
+        $run = Invoke-Pwsh "Invoke-EcrCleanup -RepositoryName app -ProductionStackName NoSuchStack -Force"
+        $run.ExitCode | Should -Not -Be 0
+        (Get-Digests $sandbox).Count | Should -Be 18
+    }
+
+    It 'exits zero when everything went well' {
+        (Invoke-Pwsh "Invoke-EcrCleanup -RepositoryName app -ProductionRetentionCount 3 -Force").ExitCode | Should -Be 0
+        (Get-Digests $sandbox).Count | Should -Be 14
+    }
+}

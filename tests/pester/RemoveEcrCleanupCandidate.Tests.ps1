@@ -1,0 +1,105 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Scenarios.psm1') -Force
+    Import-Module $env:ECRCLEANUP_TEST_MODULE -Force
+    $common = @{ RepositoryName = 'app'; ProductionRetentionCount = 3 }
+    $toDelete = 'c3', 'c4', 'closed-pr', 'untagged' | ForEach-Object { Get-TestDigest $_ }
+
+    function Get-Digests($Sandbox) { (Invoke-SandboxAdmin $Sandbox state).repositories[0].images.digest }
+}
+
+Describe 'Remove-EcrCleanupCandidate' {
+    BeforeEach { $sandbox = Start-EcrSandbox -Scenario (New-ProtectionScenario) }
+    AfterEach { Stop-EcrSandbox $sandbox }
+
+    It 'deletes nothing under -WhatIf and reports what it would' {
+        $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -WhatIf -PassThru
+        ($results | Where-Object Outcome -EQ 'WouldDelete').Digest | Sort-Object | Should -Be ($toDelete | Sort-Object)
+        (Get-Digests $sandbox).Count | Should -Be 18
+    }
+
+    It 'deletes exactly the candidates, whole images by digest, with -Confirm:$false' {
+        $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Confirm:$false -PassThru
+        ($results | Where-Object Outcome -EQ 'Deleted').Digest | Sort-Object | Should -Be ($toDelete | Sort-Object)
+        $left = Get-Digests $sandbox
+        $left.Count | Should -Be 14
+        foreach ($digest in $toDelete) { $left | Should -Not -Contain $digest }
+        (Invoke-SandboxAdmin $sandbox calls).'ecr:BatchDeleteImage' | Should -Be 1
+    }
+
+    It 'lets a candidate that gained a tag since the plan survive' {
+        $plan = Get-EcrCleanupCandidate @common
+        $scenario = New-ProtectionScenario
+        ($scenario.repositories[0].images | Where-Object digest -EQ (Get-TestDigest 'c4')).tags += 'release-2025'
+        $null = Invoke-SandboxAdmin $sandbox scenario -Body $scenario
+        $results = $plan | Remove-EcrCleanupCandidate @common -Force -PassThru -WarningAction SilentlyContinue
+        $survivor = $results | Where-Object Digest -EQ (Get-TestDigest 'c4')
+        $survivor.Outcome | Should -Be 'Skipped'
+        $survivor.SkipReason | Should -Match 'release-2025'
+        Get-Digests $sandbox | Should -Contain (Get-TestDigest 'c4')
+    }
+
+    It 'reports ImageReferencedByManifestList as an error per image and goes on' {
+        $plan = Get-EcrCleanupCandidate @common
+        $scenario = New-ProtectionScenario
+        $scenario.repositories[0].images += @{ digest = (Get-TestDigest 'new-index'); tags = @('lancedb-latest-multi'); ageHours = 1; mediaType = 'application/vnd.oci.image.index.v1+json'; children = @(Get-TestDigest 'untagged') }
+        $null = Invoke-SandboxAdmin $sandbox scenario -Body $scenario
+        $results = $plan | Remove-EcrCleanupCandidate @common -Force -PassThru -ErrorVariable errors -ErrorAction SilentlyContinue
+        $failed = $results | Where-Object Outcome -EQ 'Failed'
+        $failed.Digest | Should -Be (Get-TestDigest 'untagged')
+        $failed.FailureCode | Should -Be 'ImageReferencedByManifestList'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'ImageDeletionFailed.ImageReferencedByManifestList,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
+        ($results | Where-Object Outcome -EQ 'Deleted').Count | Should -Be 3
+    }
+
+    It 'reports a batch throttled past its retries as failed images' {
+        Invoke-SandboxAdmin $sandbox faults -Body @(@{ service = 'ecr'; operation = 'BatchDeleteImage'; error = 'ThrottlingException'; times = -1 })
+        $env:AWS_MAX_ATTEMPTS = '2'
+        try {
+            $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -PassThru -ErrorVariable errors -ErrorAction SilentlyContinue
+        }
+        finally { $env:AWS_MAX_ATTEMPTS = $null }
+        ($results | Where-Object Outcome -EQ 'Failed').Count | Should -Be 4
+        ($results | Where-Object Outcome -EQ 'Failed').FailureCode | Sort-Object -Unique | Should -Be 'ThrottlingException'
+        $errors.Count | Should -Be 4
+        (Get-Digests $sandbox).Count | Should -Be 18
+    }
+
+    It 'deletes an image index before its children' {
+        $scenario = New-ProtectionScenario
+        $scenario.functions = @($scenario.functions | Where-Object name -NE 'index-runner')   # the index is no longer deployed
+        $null = Invoke-SandboxAdmin $sandbox scenario -Body $scenario
+        $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -PassThru
+        ($results | Where-Object Digest -EQ (Get-TestDigest 'index')).Outcome | Should -Be 'Deleted'
+        ($results | Where-Object Digest -EQ (Get-TestDigest 'index-child')).Outcome | Should -Be 'Deleted'
+        (Invoke-SandboxAdmin $sandbox calls).'ecr:BatchDeleteImage' | Should -Be 2
+    }
+
+    It 'journals intent before and outcome after each delete' {
+        $journal = Join-Path $TestDrive 'journal.jsonl'
+        $null = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -JournalPath $journal
+        $lines = Get-Content $journal | ConvertFrom-Json
+        $lines.Count | Should -Be 8
+        ($lines | Where-Object phase -EQ 'intent').digest | Sort-Object | Should -Be ($toDelete | Sort-Object)
+        ($lines | Where-Object phase -EQ 'outcome').outcome | Sort-Object -Unique | Should -Be 'Deleted'
+        $first = $lines | Where-Object { $_.phase -eq 'intent' -and $_.digest -eq (Get-TestDigest 'c3') }
+        $first.tags | Should -Be @(Get-TestTag 'c3')
+        $first.sizeBytes | Should -Be 100000000
+        $first.rule | Should -Be 'ProductionBeyondRetention'
+        $first.runId | Should -Not -BeNullOrEmpty
+    }
+
+    It 'stops before deleting anything beyond -MaxDeleteCount or -MaxDeletePercent' {
+        { Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -MaxDeleteCount 3 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DeleteLimitExceeded,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
+        { Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -MaxDeletePercent 10 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DeleteLimitExceeded,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
+        (Get-Digests $sandbox).Count | Should -Be 18
+    }
+
+    It 'refuses a journal in a folder that does not exist, deleting nothing' {
+        { Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -JournalPath '/nonexistent/dir/j.jsonl' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'JournalFolderNotFound,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
+        (Get-Digests $sandbox).Count | Should -Be 18
+    }
+}
