@@ -31,7 +31,7 @@ Describe 'Invoke-EcrCleanup' {
         $report = Invoke-EcrCleanup @common -Force
         $report.Mode | Should -Be 'EXECUTE'
         $report.TotalImages | Should -Be 18
-        $report.ProtectedProduction | Should -Be 4
+        $report.ProtectedProduction | Should -Be 3
         $report.ProtectedPullRequests | Should -Be 1
         $report.Candidates | Should -Be 4
         $report.OldProductionImages | Should -Be 2
