@@ -1,7 +1,9 @@
-using System.Text;
 using EcrCleanup.Sandbox.Admin;
 using EcrCleanup.Sandbox.Aws;
+using EcrCleanup.Sandbox.CloudFormation;
 using EcrCleanup.Sandbox.Ecr;
+using EcrCleanup.Sandbox.GitHub;
+using EcrCleanup.Sandbox.Lambda;
 using EcrCleanup.Sandbox.State;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,9 +26,23 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
             return;
         }
 
+        if (GitHubHandler.Matches(path))
+        {
+            await GitHubHandler.HandleAsync(ctx, runtime);
+            return;
+        }
+
         var session = runtime.Current;
         var body = await ReadBodyAsync(ctx.Request);
         var rawPath = RawPath(ctx);
+
+        if (path.StartsWith(LambdaHandler.Prefix, StringComparison.Ordinal))
+        {
+            var (op, function) = LambdaHandler.Route(ctx.Request.Method, path);
+            await RunAwsAsync(ctx, session, Operations.Lambda, AwsProtocol.RestJson, op, LambdaHandler.Target(function),
+                body, rawPath, call => LambdaHandler.Handle(call, function), LambdaHandler.UnknownOperation);
+            return;
+        }
 
         if (HttpMethods.IsPost(ctx.Request.Method) && path == "/")
         {
@@ -37,6 +53,15 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
                 if (op is not null && !Operations.EcrOps.Contains(op)) op = null;
                 await RunAwsAsync(ctx, session, Operations.Ecr, AwsProtocol.Json11, op, op is null ? "" : EcrHandler.Target(body),
                     body, rawPath, EcrHandler.Handle, EcrHandler.UnknownOperation);
+                return;
+            }
+            if (CloudFormationHandler.IsForm(ctx.Request.ContentType))
+            {
+                var form = CloudFormationHandler.ParseForm(body);
+                var action = form.TryGetValue("Action", out var a) ? a.ToString() : null;
+                var op = action is not null && Operations.CloudFormationOps.Contains(action) ? action : null;
+                await RunAwsAsync(ctx, session, Operations.CloudFormation, AwsProtocol.Query, op, CloudFormationHandler.Target(form),
+                    body, rawPath, CloudFormationHandler.Handle, () => CloudFormationHandler.UnknownAction(action));
                 return;
             }
         }
@@ -99,5 +124,4 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
         return q >= 0 ? raw[..q] : raw;
     }
 
-    internal static string Utf8(byte[] body) => Encoding.UTF8.GetString(body);
 }
