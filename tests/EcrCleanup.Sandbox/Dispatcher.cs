@@ -76,6 +76,8 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
     {
         var requestId = Guid.NewGuid().ToString();
         var state = session.State;
+        // The SDKs correct clock skew from Date: it must be the clock the signature window is checked against.
+        ctx.Response.Headers.Date = runtime.Clock.GetUtcNow().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         if (state.LatencyMs > 0) await Task.Delay(state.LatencyMs, ctx.RequestAborted);
         try
         {
@@ -99,6 +101,14 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
         catch (AwsException e)
         {
             await AwsResponses.WriteErrorAsync(ctx, protocol, e, requestId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !ctx.Response.HasStarted)
+        {
+            // A sandbox bug: answer as a service failure (which clients retry) and say what went wrong on stderr.
+            await Console.Error.WriteLineAsync($"sandbox: {service}:{operation} failed: {e}");
+            await AwsResponses.WriteErrorAsync(ctx, protocol,
+                new AwsException(protocol == AwsProtocol.Json11 ? "ServerException" : protocol == AwsProtocol.Query ? "InternalFailure" : "ServiceException", 500,
+                    $"Sandbox error: {e.GetType().Name}: {e.Message}"), requestId);
         }
     }
 

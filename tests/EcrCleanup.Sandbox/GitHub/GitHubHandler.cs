@@ -53,6 +53,7 @@ internal static class GitHubHandler
         var req = Route(ctx.Request.Method, ctx.Request.Path.Value ?? "/");
         if (state.LatencyMs > 0) await Task.Delay(state.LatencyMs, ctx.RequestAborted);
         var now = runtime.Clock.GetUtcNow();
+        ctx.Response.Headers.Date = now.ToString("R", CultureInfo.InvariantCulture);
         if (req.Operation is not null) session.Count(Operations.GitHub, req.Operation);
         SetCommonHeaders(ctx, now, Math.Max(1, 4999 - (int)(session.Calls.Where(kv => kv.Key.StartsWith("github:", StringComparison.Ordinal)).Sum(kv => kv.Value) % 4999)));
 

@@ -1,7 +1,7 @@
 // Starts the sandbox (the built dll) as a child process and drives its admin endpoints.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +22,13 @@ export const CREDENTIALS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandb
 export const REGION = 'eu-west-2';
 export const ACCOUNT = '123456789012';
 
+function requireBuilt() {
+  if (!existsSync(sandboxDll)) {
+    throw new Error(`the sandbox is not built: ${sandboxDll} is missing. Run \`dotnet build tests/EcrCleanup.Sandbox\` `
+      + 'from the repository root, or set SANDBOX_DLL to the built EcrCleanup.Sandbox.dll.');
+  }
+}
+
 /** Writes a scenario object to a temporary file and returns its path. */
 export function writeScenario(scenario) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sandbox-scenario-'));
@@ -32,6 +39,7 @@ export function writeScenario(scenario) {
 
 /** Runs the sandbox process to its end (for start-up failures); resolves { code, stdout, stderr }. */
 export async function runSandbox(args, { stdinEnd = true, timeoutMs = 30000 } = {}) {
+  requireBuilt();
   const proc = spawn('dotnet', [sandboxDll, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -49,6 +57,7 @@ export async function runSandbox(args, { stdinEnd = true, timeoutMs = 30000 } = 
  * and returns { url, port, proc, admin helpers, stop() }.
  */
 export async function startSandbox(scenario, { extraArgs = [] } = {}) {
+  requireBuilt();
   const file = typeof scenario === 'string' ? scenario : writeScenario(scenario);
   const proc = spawn('dotnet', [sandboxDll, '--scenario', file, '--port', '0', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';

@@ -28,6 +28,26 @@ describe('sandbox process', () => {
     assert.match(stderr, /\$\.repositories: required/);
   });
 
+  test('the contract\'s example of a stack resource type error', async () => {
+    const file = writeScenario({ repositories: [], stacks: [{}, {}, {}, { name: 'S', resources: [{ logicalId: 'R', type: 'X' }] }].map((s, i) => ({ name: `S${i}`, ...s })) });
+    const { code, stderr } = await runSandbox(['--scenario', file]);
+    assert.equal(code, 2);
+    assert.match(stderr, /\$\.stacks\[3\]\.resources\[0\]\.type: unknown resource type 'X'/);
+  });
+
+  test('an index whose child is not in the repository, and a function tag it cannot resolve', async () => {
+    const child = `sha256:${'9'.repeat(64)}`;
+    let r = await runSandbox(['--scenario', writeScenario({ repositories: [{ name: 'r1', images: [{ children: [child] }] }] })]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\$\.repositories\[0\]\.images\[0\]\.children\[0\]: no image with digest/);
+    r = await runSandbox(['--scenario', writeScenario({
+      repositories: [{ name: 'r1', images: [] }],
+      functions: [{ name: 'F', imageUri: '123456789012.dkr.ecr.eu-west-2.amazonaws.com/r1:missing' }],
+    })]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /\$\.functions\[0\]\.resolvedDigest: required/);
+  });
+
   test('SIGTERM stops it with exit code 0', async () => {
     const sandbox = await startSandbox(scenarioPath('ecr-basic.json'));
     const exited = once(sandbox.proc, 'exit');
