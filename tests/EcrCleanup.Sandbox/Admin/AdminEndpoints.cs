@@ -26,7 +26,7 @@ internal static class AdminEndpoints
                     {
                         w.WriteBoolean("loaded", true);
                         w.WriteNumber("repositories", session.State.Repositories.Count);
-                        w.WriteNumber("images", session.State.Repositories.Sum(r => r.Images.Count));
+                        w.WriteNumber("images", session.State.Repositories.Sum(r => r.Count));
                         w.WriteNumber("stacks", session.State.Stacks.Count);
                         w.WriteNumber("functions", session.State.Functions.Count);
                     }));

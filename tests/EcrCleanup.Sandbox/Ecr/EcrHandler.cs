@@ -142,7 +142,7 @@ internal static partial class EcrHandler
         var after = 0L;
         if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out after)) throw InvalidToken();
         var size = maxResults ?? DefaultPageSize;
-        var matching = repo.Images.Where(i => i.Seq > after && Passes(i, tagStatus, imageStatus));
+        var matching = repo.After(after).Where(i => Passes(i, tagStatus, imageStatus));
         var page = matching.Take(size + 1).ToList();
         string? token = null;
         if (page.Count > size)
@@ -199,7 +199,7 @@ internal static partial class EcrHandler
         if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out after)) throw InvalidToken();
 
         // One entry per tag (an untagged image: one entry without a tag), positioned by (image, tag index).
-        var entries = repo.Images
+        var entries = repo.After((after >> 16) - 1)
             .Where(i => Passes(i, tagStatus, imageStatus))
             .SelectMany(i => i.Tags.Count == 0
                 ? [(Key: i.Seq << 16, i.Digest, Tag: (string?)null)]
@@ -277,7 +277,7 @@ internal static partial class EcrHandler
             var removesImage = tag is null || image.Tags.Count == 1;
             if (removesImage)
             {
-                var parents = repo.ParentsOf(image.Digest).Select(p => p.Digest).ToList();
+                var parents = repo.ParentsOf(image.Digest).Order(StringComparer.Ordinal).ToList();
                 if (parents.Count > 0)
                 {
                     failures.Add((digest, tag, "ImageReferencedByManifestList", $"Requested image referenced by manifest list: [{string.Join(", ", parents)}]"));
@@ -286,11 +286,11 @@ internal static partial class EcrHandler
             }
             if (tag is not null && !removesImage)
             {
-                image.Tags.Remove(tag);
+                repo.RemoveTag(image, tag);
                 deleted.Add((image.Digest, tag));
                 continue;
             }
-            repo.Images.Remove(image);
+            repo.Remove(image);
             if (image.Tags.Count == 0) deleted.Add((image.Digest, null));
             else foreach (var t in image.Tags) deleted.Add((image.Digest, t));
         }

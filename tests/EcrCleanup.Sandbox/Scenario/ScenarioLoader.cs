@@ -97,30 +97,34 @@ internal static partial class ScenarioLoader
             var name = sr.Name ?? Fail<string>(p + ".name", "required");
             if (name.Length is < 2 or > 256 || !RepositoryNamePattern().IsMatch(name))
                 Fail(p + ".name", $"'{name}' is not a valid ECR repository name (2-256 of a-z 0-9 . _ - /, e.g. team/app)");
-            if (repos.Any(x => x.Name == name)) Fail(p + ".name", $"repository '{name}' is listed twice");
+            if (repos.Exists(x => x.Name == name)) Fail(p + ".name", $"repository '{name}' is listed twice");
             var mutability = sr.TagMutability ?? "MUTABLE";
             if (!TagMutabilities.Contains(mutability)) Fail(p + ".tagMutability", $"must be one of {string.Join(", ", TagMutabilities)}");
 
             var images = new List<EcrImage>();
+            var digests = new Dictionary<string, int>(StringComparer.Ordinal);
+            var tagged = new Dictionary<string, int>(StringComparer.Ordinal);
             var entries = sr.Images ?? [];
             for (var i = 0; i < entries.Count; i++)
-                images.Add(LoadImage(entries[i], $"{p}.images[{i}]", name, i, images, now, ref seq));
+            {
+                var image = LoadImage(entries[i], $"{p}.images[{i}]", name, i, digests, tagged, now, ref seq);
+                images.Add(image);
+                digests[image.Digest] = i;
+                foreach (var t in image.Tags) tagged[t] = i;
+            }
             // An index's children must be in the repository (ECR refuses an index whose manifests are missing).
             for (var i = 0; i < entries.Count; i++)
                 for (var c = 0; c < images[i].Children.Count; c++)
                 {
                     var child = images[i].Children[c];
                     if (child == images[i].Digest) Fail($"{p}.images[{i}].children[{c}]", "an index cannot list itself");
-                    if (!images.Any(x => x.Digest == child))
+                    if (!digests.ContainsKey(child))
                         Fail($"{p}.images[{i}].children[{c}]", $"no image with digest '{child}' in repository '{name}'");
                 }
             // An index with no explicit size reports its children's total.
             for (var i = 0; i < entries.Count; i++)
                 if (entries[i].SizeBytes is null && images[i].Children.Count > 0)
-                {
-                    var img = images[i];
-                    images[i] = Copy(img, images.Where(x => img.Children.Contains(x.Digest)).Sum(x => x.SizeBytes));
-                }
+                    images[i] = Copy(images[i], images[i].Children.Sum(c => images[digests[c]].SizeBytes));
 
             var created = images.Count == 0 ? now.AddDays(-30) : images.Min(x => x.PushedAt).AddHours(-1);
             var repo = new EcrRepository
@@ -129,7 +133,7 @@ internal static partial class ScenarioLoader
                 Arn = $"arn:aws:ecr:{region}:{account}:repository/{name}",
                 Uri = $"{account}.dkr.ecr.{region}.amazonaws.com/{name}",
             };
-            repo.Images.AddRange(images);
+            foreach (var image in images) repo.Add(image);
             repos.Add(repo);
         }
         return repos;
@@ -141,7 +145,8 @@ internal static partial class ScenarioLoader
         Children = i.Children, Subject = i.Subject, ArtifactType = i.ArtifactType, LastPulledAt = i.LastPulledAt,
     };
 
-    static EcrImage LoadImage(ScenarioImage? si, string p, string repo, int index, List<EcrImage> earlier, DateTimeOffset now, ref long seq)
+    static EcrImage LoadImage(ScenarioImage? si, string p, string repo, int index, Dictionary<string, int> digests,
+        Dictionary<string, int> tagged, DateTimeOffset now, ref long seq)
     {
         if (si is null) Fail(p, "must be an object");
         var tags = si!.Tags ?? [];
@@ -151,8 +156,7 @@ internal static partial class ScenarioLoader
             if (tag is null || !TagPattern().IsMatch(tag))
                 Fail($"{p}.tags[{t}]", $"'{tag}' is not a valid image tag (1-128 of A-Z a-z 0-9 _ . -, not starting with . or -)");
             if (tags.IndexOf(tag!) != t) Fail($"{p}.tags[{t}]", $"tag '{tag}' is listed twice");
-            var holder = earlier.FindIndex(x => x.Tags.Contains(tag!));
-            if (holder >= 0) Fail($"{p}.tags[{t}]", $"tag '{tag}' is already on images[{holder}] (a tag points to one image)");
+            if (tagged.TryGetValue(tag!, out var holder)) Fail($"{p}.tags[{t}]", $"tag '{tag}' is already on images[{holder}] (a tag points to one image)");
         }
 
         string digest;
@@ -161,8 +165,7 @@ internal static partial class ScenarioLoader
         else if (!DigestPattern().IsMatch(si.Digest))
             digest = Fail<string>(p + ".digest", $"'{si.Digest}' is not a digest (sha256: and 64 lowercase hex digits)");
         else digest = si.Digest;
-        var dup = earlier.FindIndex(x => x.Digest == digest);
-        if (dup >= 0) Fail(p + ".digest", $"digest '{digest}' is already images[{dup}]");
+        if (digests.TryGetValue(digest, out var dup)) Fail(p + ".digest", $"digest '{digest}' is already images[{dup}]");
 
         var pushed = Time(si.AgeHours, si.PushedAt, p + ".ageHours", p + ".pushedAt", now) ?? now;
         var pulled = Time(si.LastPulledHoursAgo, si.LastPulledAt, p + ".lastPulledHoursAgo", p + ".lastPulledAt", now);

@@ -20,8 +20,14 @@ internal sealed class SandboxState
 
     public object EcrLock { get; } = new();
 
-    public EcrRepository? FindRepository(string name) => Repositories.Find(r => r.Name == name);
-    public LambdaFunction? FindFunction(string name) => Functions.Find(f => f.Name == name);
+    Dictionary<string, EcrRepository>? _repositoriesByName;
+    Dictionary<string, LambdaFunction>? _functionsByName;
+
+    public EcrRepository? FindRepository(string name) =>
+        (_repositoriesByName ??= Repositories.ToDictionary(r => r.Name, StringComparer.Ordinal)).GetValueOrDefault(name);
+
+    public LambdaFunction? FindFunction(string name) =>
+        (_functionsByName ??= Functions.ToDictionary(f => f.Name, StringComparer.Ordinal)).GetValueOrDefault(name);
 }
 
 internal sealed class EcrRepository
@@ -31,14 +37,74 @@ internal sealed class EcrRepository
     public required string Uri { get; init; }
     public required string TagMutability { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
-    /// <summary>In push (scenario) order; <see cref="EcrImage.Seq"/> increases along it.</summary>
-    public List<EcrImage> Images { get; } = [];
 
-    public EcrImage? ByDigest(string digest) => Images.Find(i => i.Digest == digest);
-    public EcrImage? ByTag(string tag) => Images.Find(i => i.Tags.Contains(tag));
+    // Images in push (scenario) order, Seq increasing along the list; a removed image stays in the list,
+    // marked, until enough have gone to compact it. Digests, tags and index children are indexed, so
+    // lookups and deletions cost the same in a repository of 10 images or of 100,000.
+    readonly List<EcrImage> _ordered = [];
+    readonly Dictionary<string, EcrImage> _byDigest = new(StringComparer.Ordinal);
+    readonly Dictionary<string, EcrImage> _byTag = new(StringComparer.Ordinal);
+    readonly Dictionary<string, HashSet<string>> _parents = new(StringComparer.Ordinal);
+    int _removed;
 
-    /// <summary>The live image indexes that list <paramref name="digest"/> as a child.</summary>
-    public IEnumerable<EcrImage> ParentsOf(string digest) => Images.Where(i => i.Children.Contains(digest));
+    public int Count => _byDigest.Count;
+
+    /// <summary>The live images, in push order.</summary>
+    public IEnumerable<EcrImage> Images => _ordered.Where(i => !i.Removed);
+
+    /// <summary>The live images with <see cref="EcrImage.Seq"/> above <paramref name="seq"/>, in push order.</summary>
+    public IEnumerable<EcrImage> After(long seq)
+    {
+        int lo = 0, hi = _ordered.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (_ordered[mid].Seq <= seq) lo = mid + 1; else hi = mid;
+        }
+        for (var i = lo; i < _ordered.Count; i++)
+            if (!_ordered[i].Removed) yield return _ordered[i];
+    }
+
+    public EcrImage? ByDigest(string digest) => _byDigest.GetValueOrDefault(digest);
+    public EcrImage? ByTag(string tag) => _byTag.GetValueOrDefault(tag);
+
+    /// <summary>The digests of the live image indexes that list <paramref name="digest"/> as a child.</summary>
+    public IReadOnlyCollection<string> ParentsOf(string digest) =>
+        _parents.TryGetValue(digest, out var p) ? p : [];
+
+    public void Add(EcrImage image)
+    {
+        if (_ordered.Count > 0 && image.Seq <= _ordered[^1].Seq) throw new InvalidOperationException("images are added in Seq order");
+        _ordered.Add(image);
+        _byDigest.Add(image.Digest, image);
+        foreach (var t in image.Tags) _byTag.Add(t, image);
+        foreach (var c in image.Children)
+        {
+            if (!_parents.TryGetValue(c, out var set)) _parents[c] = set = new HashSet<string>(StringComparer.Ordinal);
+            set.Add(image.Digest);
+        }
+    }
+
+    public void RemoveTag(EcrImage image, string tag)
+    {
+        image.Tags.Remove(tag);
+        _byTag.Remove(tag);
+    }
+
+    public void Remove(EcrImage image)
+    {
+        if (image.Removed) return;
+        image.Removed = true;
+        _byDigest.Remove(image.Digest);
+        foreach (var t in image.Tags) _byTag.Remove(t);
+        foreach (var c in image.Children)
+            if (_parents.TryGetValue(c, out var set) && set.Remove(image.Digest) && set.Count == 0) _parents.Remove(c);
+        if (++_removed > 64 && _removed > _ordered.Count / 2)
+        {
+            _ordered.RemoveAll(i => i.Removed);
+            _removed = 0;
+        }
+    }
 }
 
 internal sealed class EcrImage
@@ -53,6 +119,8 @@ internal sealed class EcrImage
     public required string? Subject { get; init; }
     public required string? ArtifactType { get; init; }
     public required DateTimeOffset? LastPulledAt { get; init; }
+    /// <summary>Deleted (BatchDeleteImage); kept only until the repository compacts its list.</summary>
+    public bool Removed { get; set; }
 
     public bool IsIndex => Children.Count > 0 || MediaTypes.IsIndex(MediaType);
 }
