@@ -126,9 +126,12 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    int _disposed;
 }
 
 internal sealed class NoConsoleLifetime : IHostLifetime
