@@ -72,9 +72,9 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
     public async Task<IReadOnlyList<GitHubDeployment>> ListDeploymentsAsync(string environment, int page, CancellationToken cancellationToken)
     {
         // Octokit's DeploymentsClient takes no environment filter; the REST API does, so the query goes through ApiConnection.
+        // Octokit adds the paging parameters to the dictionary it is given: each attempt needs its own.
         var url = ApiUrls.Deployments(_owner, _name);
-        var parameters = new Dictionary<string, string> { ["environment"] = environment };
-        var deployments = await CallAsync("ListDeployments", "deployments", () => _api.GetAll<Deployment>(url, parameters, OnePage(page)), cancellationToken).ConfigureAwait(false);
+        var deployments = await CallAsync("ListDeployments", "deployments", () => _api.GetAll<Deployment>(url, new Dictionary<string, string> { ["environment"] = environment }, OnePage(page)), cancellationToken).ConfigureAwait(false);
         return deployments.Select(d => new GitHubDeployment(d.Id, d.Sha, d.Environment, d.CreatedAt)).ToArray();
     }
 
@@ -129,8 +129,7 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
         var all = new List<T>();
         for (var page = 1; ; page++)
         {
-            var options = OnePage(page);
-            var items = await CallAsync(operation, path, () => getPage(options), cancellationToken).ConfigureAwait(false);
+            var items = await CallAsync(operation, path, () => getPage(OnePage(page)), cancellationToken).ConfigureAwait(false);
             all.AddRange(items);
             if (items.Count < PageSize)
             {

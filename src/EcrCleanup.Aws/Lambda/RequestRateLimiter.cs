@@ -1,9 +1,11 @@
 namespace EcrCleanup.Aws.Lambda;
 
 /// <summary>
-/// A token bucket that keeps calls under a service quota instead of bouncing off it: it holds one second's worth
-/// of calls and refills at the rate; a caller finding it empty waits for its turn, turns in call order. A bucket
-/// no larger and no faster than the service's own never trips it. Safe to use from many threads.
+/// A token bucket that keeps calls under a service quota instead of bouncing off it: it refills at the rate and
+/// holds a tenth of a second's worth (at least one), so calls leave evenly spaced; a caller finding it empty waits
+/// for its turn, turns in call order. The small bucket is the margin: network delays can bunch calls up on the way,
+/// and a service that allows one second's worth at once still has room for about a second of such bunching.
+/// Safe to use from many threads.
 /// </summary>
 internal sealed class RequestRateLimiter
 {
@@ -22,7 +24,7 @@ internal sealed class RequestRateLimiter
 
         PerSecond = perSecond;
         _time = time;
-        _capacity = Math.Max(1, perSecond);
+        _capacity = Math.Max(1, perSecond / 10);
         _tokens = _capacity;
         _refilledAt = time.GetTimestamp();
     }
