@@ -5,12 +5,11 @@ BeforeAll {
     $common = @{ RepositoryName = 'app'; ProductionRetentionCount = 3 }
     function Get-Digests($Sandbox) { (Invoke-SandboxAdmin $Sandbox state).repositories[0].images.digest }
 
-    # Runs a command in a fresh pwsh -Command, as CI does; returns its exit code and transcript.
+    # Runs a command in a fresh pwsh -Command, as CI does; returns its exit code and what it printed
+    # ("What if:" lines reach no PowerShell stream, only the host, which writes them to the process's stdout).
     function Invoke-Pwsh([string] $Command) {
-        $transcript = Join-Path $TestDrive "transcript-$([guid]::NewGuid().ToString('n')).txt"
-        $script = "Start-Transcript -Path '$transcript' | Out-Null; Import-Module '$env:ECRCLEANUP_TEST_MODULE'; $Command; Stop-Transcript | Out-Null"
-        & dotnet pwsh -NoProfile -NonInteractive -Command $script *> $null
-        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Transcript = (Get-Content $transcript -Raw) }
+        $output = & dotnet pwsh -NoProfile -NonInteractive -Command "Import-Module '$env:ECRCLEANUP_TEST_MODULE'; $Command" 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Transcript = ($output | Out-String) }
     }
 }
 

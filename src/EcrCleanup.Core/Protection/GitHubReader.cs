@@ -49,8 +49,8 @@ internal sealed class GitHubReader
         }
     }
 
-    /// <summary>Production commit SHAs, newest first, page by page, as long as the caller reads.</summary>
-    public async IAsyncEnumerable<string> ReadProductionHistoryAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Production commit SHAs, newest first, a page (of up to 100) at a time, as long as the caller reads.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<string>> ReadProductionHistoryAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var source = _settings.HistorySource;
         IReadOnlyList<string>? firstPage = null;
@@ -69,11 +69,7 @@ internal sealed class GitHubReader
             var shas = source == ProductionHistorySource.Deployments
                 ? page == 1 && firstPage is not null ? firstPage : await DeploymentPageAsync(page, cancellationToken).ConfigureAwait(false)
                 : await _github.ListBranchCommitsAsync(branch!, page, cancellationToken).ConfigureAwait(false);
-            foreach (var sha in shas)
-            {
-                yield return sha;
-            }
-
+            yield return shas;
             if (shas.Count < 100)
             {
                 yield break;

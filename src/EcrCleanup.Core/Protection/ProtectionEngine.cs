@@ -181,25 +181,24 @@ public sealed class ProtectionEngine
         var retained = new HashSet<string>(StringComparer.Ordinal);
         var kept = 0;
 
-        bool Retain(string sha)
+        // Retains the images of one production build (one or more SHAs); true once the count is reached.
+        bool Retain(IEnumerable<string> shas, string label)
         {
-            var images = collector.FindByCommit(sha).Where(i => !retained.Contains(i.Digest)).ToList();
-            if (images.Count == 0)
+            var images = shas.SelectMany(collector.FindByCommit).Where(i => !retained.Contains(i.Digest)).DistinctBy(i => i.Digest).ToList();
+            if (images.Count > 0)
             {
-                return kept >= _settings.ProductionRetentionCount;
-            }
-
-            kept++;
-            foreach (var image in images.OrderBy(i => i.Digest, StringComparer.Ordinal))
-            {
-                retained.Add(image.Digest);
+                kept++;
                 var rank = kept;
-                collector.Add(image, ProtectionReason.ProductionRetention, p => p with
+                foreach (var image in images.OrderBy(i => i.Digest, StringComparer.Ordinal))
                 {
-                    Environment = DeploymentEnvironment.Production,
-                    CommitSha = sha,
-                    Source = $"production build #{rank} of {_settings.ProductionRetentionCount}",
-                });
+                    retained.Add(image.Digest);
+                    collector.Add(image, ProtectionReason.ProductionRetention, p => p with
+                    {
+                        Environment = DeploymentEnvironment.Production,
+                        CommitSha = label,
+                        Source = $"production build #{rank} of {_settings.ProductionRetentionCount}",
+                    });
+                }
             }
 
             return kept >= _settings.ProductionRetentionCount;
@@ -210,23 +209,24 @@ public sealed class ProtectionEngine
             return history;
         }
 
-        foreach (var sha in currentShas)
+        // What production runs now is one build, the first, however many commits its functions were built from.
+        if (currentShas.Count > 0 && Retain(currentShas, string.Join(", ", currentShas.Distinct(StringComparer.Ordinal))))
         {
-            if (Retain(sha))
-            {
-                return history;
-            }
+            return history;
         }
 
-        await foreach (var sha in reader.ReadProductionHistoryAsync(cancellationToken).ConfigureAwait(false))
+        // Whole pages go into the history the decisions see, so older production builds on the last page read
+        // are known as production (and reported so); no page is fetched once the retention is reached.
+        await foreach (var page in reader.ReadProductionHistoryAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (CommitSha.Normalize(sha) is not { } normalized)
+            var complete = false;
+            foreach (var normalized in page.Select(CommitSha.Normalize).OfType<string>())
             {
-                continue;
+                history.Add(normalized);
+                complete = complete || Retain(new[] { normalized }, normalized);
             }
 
-            history.Add(normalized);
-            if (Retain(normalized))
+            if (complete)
             {
                 break;
             }

@@ -32,14 +32,8 @@ public sealed class GetEcrCleanupCandidateCommand : ProtectionCmdletBase
     [Parameter]
     public SwitchParameter IncludeKept { get; set; }
 
-    private CleanupPolicy? _policy;
-
-    protected override Task BeginProcessingAsync()
-    {
-        // Bad patterns, ages and counts stop the command before any AWS call.
-        _policy = BuildPolicy(EnvironmentDefaults.Double(MinImageAgeHours, ConfigurationDefaults.MinImageAgeHoursVariable, ConfigurationDefaults.MinImageAgeHours, 0, 87600));
-        return base.BeginProcessingAsync();
-    }
+    protected override double? MinImageAgeHoursSetting =>
+        EnvironmentDefaults.Double(MinImageAgeHours, ConfigurationDefaults.MinImageAgeHoursVariable, ConfigurationDefaults.MinImageAgeHours, 0, 87600);
 
     protected override Task ProcessRecordAsync()
     {
@@ -64,11 +58,11 @@ public sealed class GetEcrCleanupCandidateCommand : ProtectionCmdletBase
 
     protected override async Task EndProcessingAsync()
     {
-        var policy = _policy!;
+        var policy = Policy;
         var runs = _piped.Select(p => p.Run).OfType<ProtectionResult>().Distinct().ToList();
         if (runs.Count == 0)
         {
-            runs.Add(await ReadProtectionAsync(policy).ConfigureAwait(false));
+            runs.Add(await ReadProtectionAsync().ConfigureAwait(false));
         }
 
         var engine = new CleanupEngine(policy, TimeProvider.System);

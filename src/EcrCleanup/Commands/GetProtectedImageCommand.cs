@@ -13,8 +13,7 @@ public sealed class GetProtectedImageCommand : ProtectionCmdletBase
 {
     protected override async Task ProcessRecordAsync()
     {
-        var policy = BuildPolicy();
-        var result = await ReadProtectionAsync(policy).ConfigureAwait(false);
+        var result = await ReadProtectionAsync().ConfigureAwait(false);
         foreach (var warning in result.Warnings)
         {
             Warn(warning);

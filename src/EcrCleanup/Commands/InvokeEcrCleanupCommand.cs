@@ -15,7 +15,6 @@ namespace EcrCleanup.Commands;
 [OutputType(typeof(CleanupReport))]
 public sealed class InvokeEcrCleanupCommand : DeletionCmdletBase
 {
-    private CleanupPolicy? _policy;
     private string? _reportPath;
 
     /// <summary>Images pushed more recently than this are kept. Default: MIN_IMAGE_AGE_HOURS, then 24.</summary>
@@ -32,9 +31,11 @@ public sealed class InvokeEcrCleanupCommand : DeletionCmdletBase
     [Parameter]
     public ReportFormat ReportFormat { get; set; } = ReportFormat.Text;
 
+    protected override double? MinImageAgeHoursSetting =>
+        EnvironmentDefaults.Double(MinImageAgeHours, ConfigurationDefaults.MinImageAgeHoursVariable, ConfigurationDefaults.MinImageAgeHours, 0, 87600);
+
     protected override Task BeginProcessingAsync()
     {
-        _policy = BuildPolicy(EnvironmentDefaults.Double(MinImageAgeHours, ConfigurationDefaults.MinImageAgeHoursVariable, ConfigurationDefaults.MinImageAgeHours, 0, 87600));
         if (ReportPath is not null)
         {
             _reportPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
@@ -52,7 +53,7 @@ public sealed class InvokeEcrCleanupCommand : DeletionCmdletBase
 
     protected override async Task EndProcessingAsync()
     {
-        var policy = _policy!;
+        var policy = Policy;
         var started = DateTimeOffset.UtcNow;
         var forcedDryRun = DryRunVariable();
         var dryRun = forcedDryRun || IsWhatIf;
@@ -61,7 +62,7 @@ public sealed class InvokeEcrCleanupCommand : DeletionCmdletBase
             Warn("DRY_RUN=true: a dry run, nothing is deleted.");
         }
 
-        var protection = await ReadProtectionAsync(policy).ConfigureAwait(false);
+        var protection = await ReadProtectionAsync().ConfigureAwait(false);
         var decisions = new CleanupEngine(policy, TimeProvider.System).Decide(protection.Images, new ProtectionSet(protection.Protected), protection.ProductionHistory, protection.OpenPullRequestShas);
         foreach (var warning in protection.Warnings)
         {
@@ -70,7 +71,7 @@ public sealed class InvokeEcrCleanupCommand : DeletionCmdletBase
 
         // The plan is minutes old at most: no need to read the protected set a second time.
         var options = new DeletionOptions { DryRun = dryRun, MaxPlanAge = TimeSpan.FromHours(1) };
-        var results = await DeleteCandidatesAsync(protection.Repository.Name, decisions, options, policy).ConfigureAwait(false);
+        var results = await DeleteCandidatesAsync(protection.Repository.Name, decisions, options).ConfigureAwait(false);
 
         var report = CleanupReportBuilder.Build(protection, decisions, results, dryRun, started, DateTimeOffset.UtcNow, Calls.Calls,
             new ReportConfiguration(policy.ProductionRetentionCount, policy.MinImageAgeHours, Clients.Session.Region, dryRun,

@@ -35,11 +35,10 @@ public sealed class RemoveEcrCleanupCandidateCommand : DeletionCmdletBase
 
     protected override async Task EndProcessingAsync()
     {
-        var policy = BuildPolicy();
         var options = new DeletionOptions { MaxPlanAge = MaxPlanAge, DryRun = IsWhatIf };
         foreach (var repository in _candidates.GroupBy(c => c.Repository, StringComparer.Ordinal))
         {
-            var results = await DeleteCandidatesAsync(repository.Key, repository.ToList(), options, policy).ConfigureAwait(false);
+            var results = await DeleteCandidatesAsync(repository.Key, repository.ToList(), options).ConfigureAwait(false);
             if (PassThru)
             {
                 foreach (var result in results)

@@ -58,7 +58,7 @@ public abstract class DeletionCmdletBase : ProtectionCmdletBase
     }
 
     /// <summary>Deletes one repository's candidates; per-image failures become non-terminating errors.</summary>
-    protected async Task<IReadOnlyList<DeletionResult>> DeleteCandidatesAsync(string repository, IReadOnlyList<CleanupCandidate> candidates, DeletionOptions options, CleanupPolicy policy)
+    protected async Task<IReadOnlyList<DeletionResult>> DeleteCandidatesAsync(string repository, IReadOnlyList<CleanupCandidate> candidates, DeletionOptions options)
     {
         options = options with { MaxDeleteCount = MaxDeleteCount, MaxDeletePercent = MaxDeletePercent };
         var journal = _journalPath is null ? null : new JsonLinesJournal(_journalPath);
@@ -71,7 +71,7 @@ public abstract class DeletionCmdletBase : ProtectionCmdletBase
             return await CallServicesAsync(repository, () => runner.RunAsync(
                 repository,
                 candidates,
-                async _ => new ProtectionSet((await ReadProtectionAsync(policy, repository).ConfigureAwait(false)).Protected),
+                async _ => new ProtectionSet((await ReadProtectionAsync(repository).ConfigureAwait(false)).Protected),
                 candidate => ConfirmAsync(candidate, options.DryRun),
                 result =>
                 {

@@ -73,13 +73,26 @@ public abstract class ProtectionCmdletBase : AwsCmdletBase
     [ValidateNotNullOrEmpty]
     public string LatestTagPattern { get; set; } = CleanupPolicy.DefaultLatestTagPattern;
 
+    /// <summary>The tag, age and retention policy, checked in BeginProcessing: bad values stop the command before any AWS call.</summary>
+    protected CleanupPolicy Policy { get; private set; } = CleanupPolicy.Default;
+
+    /// <summary>The minimum age a cmdlet decides with; null for cmdlets that do not decide.</summary>
+    protected virtual double? MinImageAgeHoursSetting => null;
+
+    protected override Task BeginProcessingAsync()
+    {
+        Policy = BuildPolicy(MinImageAgeHoursSetting);
+        return base.BeginProcessingAsync();
+    }
+
     /// <summary>The repository name after defaults.</summary>
     protected string EffectiveRepositoryName => EnvironmentDefaults.String(RepositoryName, ConfigurationDefaults.RepositoryNameVariable, ConfigurationDefaults.RepositoryName);
 
     /// <summary>Reads the protected set; a source that cannot answer stops the command.</summary>
     /// <param name="repositoryName">The repository; null for -RepositoryName and its defaults.</param>
-    protected async Task<ProtectionResult> ReadProtectionAsync(CleanupPolicy policy, string? repositoryName = null)
+    protected async Task<ProtectionResult> ReadProtectionAsync(string? repositoryName = null)
     {
+        var policy = Policy;
         var settings = new ProtectionSettings(repositoryName ?? EffectiveRepositoryName, Clients.Session.Region)
         {
             ProductionStackName = EnvironmentDefaults.String(ProductionStackName, ConfigurationDefaults.ProductionStackNameVariable, ConfigurationDefaults.ProductionStackName),
@@ -110,8 +123,7 @@ public abstract class ProtectionCmdletBase : AwsCmdletBase
         }
     }
 
-    /// <summary>The tag and retention policy from the parameters and the environment; bad values stop the command before any call.</summary>
-    protected CleanupPolicy BuildPolicy(double? minImageAgeHours = null)
+    private CleanupPolicy BuildPolicy(double? minImageAgeHours)
     {
         try
         {
@@ -148,7 +160,14 @@ public abstract class ProtectionCmdletBase : AwsCmdletBase
         }
 
         var repository = EnvironmentDefaults.String(GitHubRepository, ConfigurationDefaults.GitHubRepositoryVariable, ConfigurationDefaults.GitHubRepository);
-        return Clients.CreateGitHub(repository, token);
+        try
+        {
+            return Clients.CreateGitHub(repository, token);
+        }
+        catch (Aws.AwsConfigurationException e)
+        {
+            throw new TerminatingErrorException(ErrorRecords.ConfigurationInvalid(e));
+        }
     }
 
     private void ReportProgress(ProtectionProgress progress)
