@@ -11,9 +11,9 @@
         <OutputPath>/about_<Topic>.help.txt       plain-text about topics for Get-Help about_<Topic>
 
     With -ModulePath, the parameter metadata (type, required, position, pipeline input, accepted values,
-    parameter sets) and the output types come from the built module itself: it is imported in a child
-    process (never into the caller's session) and read with Get-Command. The Markdown supplies the words.
-    The two must agree: the script throws, listing every problem, when a cmdlet has no Markdown file, a
+    parameter sets) and the output types come from the built module itself: it is imported in a child pwsh
+    process (never into the caller's session, so build.ps1 can run this) and read with Get-Command. The
+    Markdown supplies the words. The two must agree: the script throws, listing every problem, when a cmdlet has no Markdown file, a
     Markdown file names a cmdlet the module lacks, a parameter has no description, the Markdown describes a
     parameter the cmdlet lacks, or the Markdown's Type, Required, Position, Pipeline input, Accepted values or
     OUTPUTS disagree with the cmdlet. Help therefore cannot drift from the code without failing the build.
@@ -310,58 +310,64 @@ function Read-CmdletDoc([System.IO.FileInfo] $File) {
 
 #region Module metadata
 
-# Imports the module in a child process (the caller's session never loads it) and returns its cmdlets' metadata.
-function Get-ModuleMetadata([string] $Path) {
-    $job = Start-Job -ArgumentList $Path -ScriptBlock {
-        param($ModulePath)
-        $ErrorActionPreference = 'Stop'
-        $module = Import-Module $ModulePath -PassThru -Force
-        $common = @([System.Management.Automation.PSCmdlet]::CommonParameters) + @([System.Management.Automation.PSCmdlet]::OptionalCommonParameters)
-        function ShortName([type] $Type) {
-            if ($Type.IsArray) { return (ShortName $Type.GetElementType()) + '[]' }
-            $Type.Name
-        }
-        $commands = foreach ($command in (Get-Command -Module $module.Name -CommandType Cmdlet, Function | Sort-Object Name)) {
-            $sets = foreach ($set in $command.ParameterSets) {
-                $parameters = foreach ($parameter in $set.Parameters) {
-                    if ($parameter.Name -in $common) { continue }
-                    $type = [Nullable]::GetUnderlyingType($parameter.ParameterType) ?? $parameter.ParameterType
-                    $element = if ($type.IsArray) { $type.GetElementType() } else { $type }
-                    $validateSet = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
-                    $values = @(if ($validateSet) { $validateSet.ValidValues } elseif ($element.IsEnum) { [Enum]::GetNames($element) })
-                    [pscustomobject]@{
-                        Name                            = $parameter.Name
-                        TypeName                        = ShortName $type
-                        FullTypeName                    = $type.FullName
-                        IsSwitch                        = $type -eq [System.Management.Automation.SwitchParameter]
-                        IsArray                         = $type.IsArray
-                        Required                        = $parameter.IsMandatory
-                        Position                        = $parameter.Position
-                        ValueFromPipeline               = $parameter.ValueFromPipeline
-                        ValueFromPipelineByPropertyName = $parameter.ValueFromPipelineByPropertyName
-                        Aliases                         = @($parameter.Aliases)
-                        AcceptedValues                  = $values
-                    }
-                }
-                [pscustomobject]@{ Name = $set.Name; IsDefault = $set.IsDefault; Parameters = @($parameters) }
-            }
+# Runs in a child process: imports the module and writes its cmdlets' metadata as JSON between markers.
+$script:MetadataScript = @'
+$ErrorActionPreference = 'Stop'
+$module = Import-Module -Name '__MODULE_PATH__' -PassThru -Force
+$common = @([System.Management.Automation.PSCmdlet]::CommonParameters) + @([System.Management.Automation.PSCmdlet]::OptionalCommonParameters)
+function ShortName([type] $Type) {
+    if ($Type.IsArray) { return (ShortName $Type.GetElementType()) + '[]' }
+    $Type.Name
+}
+$commands = foreach ($command in (Get-Command -Module $module.Name -CommandType Cmdlet, Function | Sort-Object Name)) {
+    $sets = foreach ($set in $command.ParameterSets) {
+        $parameters = foreach ($parameter in $set.Parameters) {
+            if ($parameter.Name -in $common) { continue }
+            $type = [Nullable]::GetUnderlyingType($parameter.ParameterType) ?? $parameter.ParameterType
+            $element = if ($type.IsArray) { $type.GetElementType() } else { $type }
+            $validateSet = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
             [pscustomobject]@{
-                Name                  = $command.Name
-                Verb                  = $command.Verb
-                Noun                  = $command.Noun
-                OutputTypes           = @($command.OutputType | ForEach-Object { $_.Type.FullName ?? $_.Name })
-                ParameterSets         = @($sets)
-                SupportsShouldProcess = $command.Parameters.ContainsKey('WhatIf')
+                Name                            = $parameter.Name
+                TypeName                        = ShortName $type
+                FullTypeName                    = $type.FullName
+                IsSwitch                        = $type -eq [System.Management.Automation.SwitchParameter]
+                IsArray                         = $type.IsArray
+                Required                        = $parameter.IsMandatory
+                Position                        = $parameter.Position
+                ValueFromPipeline               = $parameter.ValueFromPipeline
+                ValueFromPipelineByPropertyName = $parameter.ValueFromPipelineByPropertyName
+                Aliases                         = @($parameter.Aliases)
+                AcceptedValues                  = @(if ($validateSet) { $validateSet.ValidValues } elseif ($element.IsEnum) { [Enum]::GetNames($element) })
             }
         }
-        ConvertTo-Json -InputObject @($commands) -Depth 8 -Compress
+        [pscustomobject]@{ Name = $set.Name; IsDefault = $set.IsDefault; Parameters = @($parameters) }
     }
-    try {
-        $json = $job | Wait-Job | Receive-Job -ErrorAction Stop
-        if ($job.State -ne 'Completed') { throw "Reading the module '$Path' failed: $($job.ChildJobs[0].JobStateInfo.Reason)" }
+    [pscustomobject]@{
+        Name                  = $command.Name
+        Verb                  = $command.Verb
+        Noun                  = $command.Noun
+        OutputTypes           = @($command.OutputType | ForEach-Object { $_.Type.FullName ?? $_.Name })
+        ParameterSets         = @($sets)
+        SupportsShouldProcess = $command.Parameters.ContainsKey('WhatIf')
     }
-    finally { $job | Remove-Job -Force }
-    @(ConvertFrom-Json -InputObject ($json -join "`n") -Depth 8)
+}
+[Console]::Out.WriteLine('<<<METADATA')
+[Console]::Out.WriteLine((ConvertTo-Json -InputObject @($commands) -Depth 8 -Compress))
+[Console]::Out.WriteLine('METADATA>>>')
+'@
+
+# Imports the module in a child pwsh (the caller's session never loads it) and returns its cmdlets' metadata.
+# The child is this same PowerShell: the pwsh executable, or `dotnet pwsh.dll` when PowerShell runs as a .NET tool.
+function Get-ModuleMetadata([string] $Path) {
+    $command = $script:MetadataScript.Replace('__MODULE_PATH__', $Path.Replace("'", "''"))
+    $arguments = @('-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($command)))
+    $executable = [Environment]::ProcessPath
+    if ([System.IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') { $arguments = @((Join-Path $PSHOME 'pwsh.dll')) + $arguments }
+    $output = ((& $executable @arguments 2>&1 | ForEach-Object { "$_" }) -join "`n") -replace '\e\[[0-9;]*m', ''
+    if ($LASTEXITCODE -ne 0 -or $output -notmatch '(?s)<<<METADATA\s*(.*?)\s*METADATA>>>') {
+        throw "Reading the cmdlets of the module '$Path' failed (exit code $LASTEXITCODE):`n$output"
+    }
+    @(ConvertFrom-Json -InputObject $Matches[1] -Depth 8)
 }
 
 function Get-PipelineText($Parameter) {
