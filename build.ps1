@@ -89,7 +89,7 @@ function Invoke-XunitSuites {
     & dotnet test EcrCleanup.sln -c $Configuration --no-build --nologo --results-directory $results --logger 'trx' --logger 'console;verbosity=minimal'
     $passed = 0; $failed = 0
     foreach ($trx in Get-ChildItem $results -Filter *.trx -Recurse -ErrorAction SilentlyContinue) {
-        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $counters = ([xml](Get-Content -LiteralPath $trx.FullName -Raw)).TestRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
     }
