@@ -166,12 +166,15 @@ function Invoke-Test {
 }
 
 function Invoke-Demo {
+    $started = [Diagnostics.Stopwatch]::StartNew()
     Import-Module (Join-Path $root 'tests/pester/Sandbox.psm1') -Force
     $sandbox = Start-EcrSandbox -ScenarioPath (Join-Path $root 'tests/scenarios/demo.json') -SandboxDll $sandboxDll
     try {
         Import-Module $moduleOut -Force
-        Write-Host "== Demo: the images of the sandbox's ECR repository ($($sandbox.Url))" -ForegroundColor Cyan
-        Get-EcrImage -RepositoryName helpmaton-lambda-images | Format-Table | Out-Host
+        Write-Host "== Demo: Invoke-EcrCleanup -WhatIf on the sandbox ($($sandbox.Url)): a production stack, 11 pull-request environments, 76 images" -ForegroundColor Cyan
+        $report = Invoke-EcrCleanup -RepositoryName helpmaton-lambda-images -WhatIf -WarningAction SilentlyContinue
+        $report | Out-Host
+        Write-Host "Demo finished in $([int]$started.Elapsed.TotalSeconds)s; nothing was deleted (-WhatIf)."
     }
     finally {
         Stop-EcrSandbox $sandbox
