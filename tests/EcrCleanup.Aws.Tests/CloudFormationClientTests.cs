@@ -15,7 +15,7 @@ public class CloudFormationClientTests
         stacks.Add(new ScenarioStack { Name = "Parent-Child-1A", Status = "UPDATE_IN_PROGRESS" });
         await using var sandbox = await SandboxHost.StartAsync(new Scenario { Repositories = [], Stacks = stacks });
 
-        var listed = await Clients(sandbox, new()).CreateCloudFormation().ListStacksAsync(CancellationToken.None).ToListAsync();
+        var listed = await SandboxClients.For(sandbox, new()).CreateCloudFormation().ListStacksAsync(CancellationToken.None).ToListAsync();
 
         Assert.Equal(216 + 2, listed.Count);
         Assert.DoesNotContain(listed, s => s.Status == "DELETE_COMPLETE");
@@ -37,7 +37,7 @@ public class CloudFormationClientTests
         resources.Add(new() { LogicalId = "ApiFunction", Type = "AWS::Lambda::Function", PhysicalId = "Big-ApiFunction-1A2B" });
         await using var sandbox = await SandboxHost.StartAsync(new Scenario { Repositories = [], Stacks = [new() { Name = "Big", Status = "CREATE_COMPLETE", Resources = resources }] });
 
-        var listed = await Clients(sandbox, new()).CreateCloudFormation().ListStackResourcesAsync("Big", CancellationToken.None).ToListAsync();
+        var listed = await SandboxClients.For(sandbox, new()).CreateCloudFormation().ListStackResourcesAsync("Big", CancellationToken.None).ToListAsync();
 
         Assert.Equal(251, listed.Count);
         Assert.Equal(listed.Count, listed.Select(r => r.LogicalId).Distinct().Count());
@@ -49,7 +49,7 @@ public class CloudFormationClientTests
     public async Task Describes_a_stack_by_name_and_a_missing_one_as_null()
     {
         await using var sandbox = await SandboxHost.StartAsync(new Scenario { Repositories = [], Stacks = [new() { Name = "HelpmatonProduction", Status = "UPDATE_COMPLETE" }] });
-        var client = Clients(sandbox, new()).CreateCloudFormation();
+        var client = SandboxClients.For(sandbox, new()).CreateCloudFormation();
 
         var stack = await client.DescribeStackAsync("HelpmatonProduction", CancellationToken.None);
         var missing = await client.DescribeStackAsync("NoSuchStack", CancellationToken.None);
@@ -67,11 +67,11 @@ public class CloudFormationClientTests
         var resources = Enumerable.Range(1, 120).Select(i => new ScenarioStackResource { LogicalId = $"Queue{i}", Type = "AWS::SQS::Queue", PhysicalId = $"q{i}" }).ToList();
         var scenario = new Scenario { Repositories = [], Stacks = [new() { Name = "PR12", Status = "CREATE_COMPLETE", Resources = resources }] };
         await using var sandbox = await SandboxHost.StartAsync(scenario);
-        var expected = await Clients(sandbox, new()).CreateCloudFormation().ListStackResourcesAsync("PR12", CancellationToken.None).ToListAsync();
+        var expected = await SandboxClients.For(sandbox, new()).CreateCloudFormation().ListStackResourcesAsync("PR12", CancellationToken.None).ToListAsync();
         sandbox.AddFaults(new ScenarioFault { Service = "cloudformation", Operation = "ListStackResources", Match = "PR12", Error = "Throttling", Times = 2 });
         var recorder = new ServiceCallRecorder();
 
-        var listed = await Clients(sandbox, recorder).CreateCloudFormation().ListStackResourcesAsync("PR12", CancellationToken.None).ToListAsync();
+        var listed = await SandboxClients.For(sandbox, recorder).CreateCloudFormation().ListStackResourcesAsync("PR12", CancellationToken.None).ToListAsync();
 
         Assert.Equal(expected, listed);
         Assert.Equal(2, recorder.Retries["CloudFormation:ListStackResources"]);
@@ -88,18 +88,9 @@ public class CloudFormationClientTests
         };
         await using var sandbox = await SandboxHost.StartAsync(scenario);
 
-        var e = await Assert.ThrowsAsync<ServiceException>(() => Clients(sandbox, new()).CreateCloudFormation().DescribeStackAsync("Locked", CancellationToken.None));
+        var e = await Assert.ThrowsAsync<ServiceException>(() => SandboxClients.For(sandbox, new()).CreateCloudFormation().DescribeStackAsync("Locked", CancellationToken.None));
 
         Assert.Equal(("CloudFormation", "DescribeStacks", "Locked", "AccessDenied"), (e.Service, e.Operation, e.Resource, e.ErrorCode));
         Assert.Equal(1, sandbox.CallCount("cloudformation:DescribeStacks"));
-    }
-
-    private static AwsClientFactory Clients(SandboxHost sandbox, ServiceCallRecorder recorder)
-    {
-        // AWSSDK.Core's credential chain reads the process environment; every scenario here uses the default keys.
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", sandbox.AccessKeyId);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", sandbox.SecretAccessKey);
-        var session = AwsSession.Create(new AwsConnectionOptions { Region = sandbox.Region, EndpointUrl = sandbox.BaseAddress }, _ => null);
-        return new AwsClientFactory(session, recorder, retryBaseDelay: TimeSpan.FromMilliseconds(5));
     }
 }

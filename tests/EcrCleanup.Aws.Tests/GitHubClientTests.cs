@@ -67,7 +67,7 @@ public class GitHubClientTests
         var verbose = new List<string>();
         var recorder = new ServiceCallRecorder();
         recorder.Message += verbose.Add;
-        var client = Clients(sandbox, recorder).CreateGitHub(Repository, wrong, sandbox.BaseAddress);
+        var client = SandboxClients.For(sandbox, recorder).CreateGitHub(Repository, wrong, sandbox.BaseAddress);
 
         var e = await Assert.ThrowsAsync<ServiceException>(() => client.GetDefaultBranchAsync(CancellationToken.None));
 
@@ -129,14 +129,5 @@ public class GitHubClientTests
     private static string Sha(string seed) => Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(seed)));
 
     private static IGitHubClient Client(SandboxHost sandbox, ServiceCallRecorder recorder) =>
-        Clients(sandbox, recorder).CreateGitHub(Repository, Token, sandbox.BaseAddress);
-
-    private static AwsClientFactory Clients(SandboxHost sandbox, ServiceCallRecorder recorder)
-    {
-        // AWSSDK.Core's credential chain reads the process environment; every scenario here uses the default keys.
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", sandbox.AccessKeyId);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", sandbox.SecretAccessKey);
-        var session = AwsSession.Create(new AwsConnectionOptions { Region = sandbox.Region, EndpointUrl = sandbox.BaseAddress }, _ => null);
-        return new AwsClientFactory(session, recorder, retryBaseDelay: TimeSpan.FromMilliseconds(5));
-    }
+        SandboxClients.For(sandbox, recorder).CreateGitHub(Repository, Token, sandbox.BaseAddress);
 }

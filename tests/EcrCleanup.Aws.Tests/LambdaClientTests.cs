@@ -18,7 +18,7 @@ public class LambdaClientTests
         functions.Add(new ScenarioFunction { Name = "LegacyZip", PackageType = "Zip", Versions = [new() { Version = "1" }] });
         await using var sandbox = await SandboxHost.StartAsync(new Scenario { Repositories = [], Functions = functions });
 
-        var listed = await Clients(sandbox, new()).CreateLambda().ListFunctionVersionsAsync(CancellationToken.None).ToListAsync();
+        var listed = await SandboxClients.For(sandbox, new()).CreateLambda().ListFunctionVersionsAsync(CancellationToken.None).ToListAsync();
 
         Assert.Equal((30 * 3) + 2, listed.Count);
         Assert.Equal(listed.Count, listed.Select(v => (v.FunctionName, v.Version)).Distinct().Count());
@@ -35,7 +35,7 @@ public class LambdaClientTests
         var function = ImageFunction("HelpmatonProduction-ApiFunction-1A2B", versions: 7);
         function.Aliases = [new() { Name = "live", Version = "6" }];
         await using var sandbox = await SandboxHost.StartAsync(new Scenario { Repositories = [], Functions = [function] });
-        var client = Clients(sandbox, new()).CreateLambda();
+        var client = SandboxClients.For(sandbox, new()).CreateLambda();
 
         var latest = await client.GetFunctionAsync(function.Name!, null, CancellationToken.None);
         var seven = await client.GetFunctionAsync(function.Name!, "7", CancellationToken.None);
@@ -55,7 +55,7 @@ public class LambdaClientTests
     public async Task Gets_a_function_by_its_arn_escaped_as_one_path_segment()
     {
         await using var sandbox = await SandboxHost.StartAsync(new Scenario { Repositories = [], Functions = [ImageFunction("Api", versions: 2)] });
-        var client = Clients(sandbox, new()).CreateLambda();
+        var client = SandboxClients.For(sandbox, new()).CreateLambda();
 
         var byName = await client.GetFunctionAsync("Api", "2", CancellationToken.None);
         var byArn = await client.GetFunctionAsync("arn:aws:lambda:eu-west-2:123456789012:function:Api", "2", CancellationToken.None);
@@ -68,7 +68,7 @@ public class LambdaClientTests
     public async Task A_missing_function_or_qualifier_is_null()
     {
         await using var sandbox = await SandboxHost.StartAsync(new Scenario { Repositories = [], Functions = [ImageFunction("Api", versions: 1)] });
-        var client = Clients(sandbox, new()).CreateLambda();
+        var client = SandboxClients.For(sandbox, new()).CreateLambda();
 
         Assert.Null(await client.GetFunctionAsync("NoSuchFunction", null, CancellationToken.None));
         Assert.Null(await client.GetFunctionAsync("Api", "99", CancellationToken.None));
@@ -79,11 +79,11 @@ public class LambdaClientTests
     public async Task Throttling_is_retried_to_the_same_answer()
     {
         await using var sandbox = await SandboxHost.StartAsync(new Scenario { Repositories = [], Functions = [ImageFunction("Api", versions: 3)] });
-        var expected = await Clients(sandbox, new()).CreateLambda().GetFunctionAsync("Api", "2", CancellationToken.None);
+        var expected = await SandboxClients.For(sandbox, new()).CreateLambda().GetFunctionAsync("Api", "2", CancellationToken.None);
         sandbox.AddFaults(new ScenarioFault { Service = "lambda", Operation = "GetFunction", Match = "Api", Error = "TooManyRequestsException", Times = 1 });
         var recorder = new ServiceCallRecorder();
 
-        var code = await Clients(sandbox, recorder).CreateLambda().GetFunctionAsync("Api", "2", CancellationToken.None);
+        var code = await SandboxClients.For(sandbox, recorder).CreateLambda().GetFunctionAsync("Api", "2", CancellationToken.None);
 
         Assert.Equal(expected, code);
         Assert.Equal(1, recorder.Retries["Lambda:GetFunction"]);
@@ -100,7 +100,7 @@ public class LambdaClientTests
         };
         await using var sandbox = await SandboxHost.StartAsync(scenario);
         var recorder = new ServiceCallRecorder();
-        var client = Clients(sandbox, recorder).CreateLambda();
+        var client = SandboxClients.For(sandbox, recorder).CreateLambda();
 
         await Task.WhenAll(Enumerable.Range(0, 150).Select(_ => client.GetFunctionAsync("Api", "1", CancellationToken.None)));
 
@@ -125,13 +125,4 @@ public class LambdaClientTests
     /// <summary>A made-up image digest's hex for a function version: what Lambda reports as its CodeSha256.</summary>
     private static string Hex(string function, string version) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{function}:{version}")));
-
-    private static AwsClientFactory Clients(SandboxHost sandbox, ServiceCallRecorder recorder)
-    {
-        // AWSSDK.Core's credential chain reads the process environment; every scenario here uses the default keys.
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", sandbox.AccessKeyId);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", sandbox.SecretAccessKey);
-        var session = AwsSession.Create(new AwsConnectionOptions { Region = sandbox.Region, EndpointUrl = sandbox.BaseAddress }, _ => null);
-        return new AwsClientFactory(session, recorder, retryBaseDelay: TimeSpan.FromMilliseconds(5));
-    }
 }

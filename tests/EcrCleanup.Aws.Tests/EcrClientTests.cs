@@ -1,0 +1,110 @@
+using EcrCleanup.Abstractions;
+using EcrCleanup.Diagnostics;
+using EcrCleanup.Sandbox;
+
+namespace EcrCleanup.Aws.Tests;
+
+public class EcrClientTests
+{
+    private static Scenario Repository(int images) => new()
+    {
+        Repositories = [new() { Name = "app", Images = Enumerable.Range(0, images).Select(i => new ScenarioImage { Tags = [$"app-{i:x7}"], AgeHours = i }).ToList() }],
+    };
+
+    [Fact]
+    public async Task Reads_every_page_of_1000_images()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(Repository(2500));
+        var ecr = SandboxClients.For(sandbox, new()).CreateEcr();
+
+        var images = await ecr.DescribeImagesAsync("app", CancellationToken.None).ToListAsync();
+
+        Assert.Equal(2500, images.Select(i => i.Digest).Distinct().Count());
+        Assert.Equal(3, sandbox.CallCount("ecr:DescribeImages"));
+        Assert.All(images, i => Assert.InRange(i.PushedAt, DateTimeOffset.UtcNow.AddHours(-2500), DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public async Task Retries_throttling_to_the_same_answer_and_counts_the_retries()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(Repository(1500));
+        sandbox.AddFaults(new ScenarioFault { Service = "ecr", Operation = "DescribeImages", Error = "ThrottlingException", Times = 2 });
+        var recorder = new ServiceCallRecorder();
+
+        var images = await SandboxClients.For(sandbox, recorder).CreateEcr().DescribeImagesAsync("app", CancellationToken.None).ToListAsync();
+
+        Assert.Equal(1500, images.Count);
+        Assert.Equal(2, recorder.Retries["ECR:DescribeImages"]);
+        Assert.Equal(4, recorder.Calls["ECR:DescribeImages"]);
+    }
+
+    [Fact]
+    public async Task An_unknown_repository_fails_with_repository_not_found_naming_it()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(Repository(1));
+        var e = await Assert.ThrowsAsync<ServiceException>(() => SandboxClients.For(sandbox, new()).CreateEcr().DescribeRepositoryAsync("nope", CancellationToken.None));
+        Assert.Equal(("ECR", "DescribeRepositories", "nope", "RepositoryNotFoundException"), (e.Service, e.Operation, e.Resource, e.ErrorCode));
+    }
+
+    [Fact]
+    public async Task Deletes_by_digest_and_reports_failures_per_image()
+    {
+        var child = "sha256:" + new string('c', 64);
+        var scenario = new Scenario
+        {
+            Repositories =
+            [
+                new()
+                {
+                    Name = "app",
+                    Images =
+                    [
+                        new() { Digest = "sha256:" + new string('a', 64), Tags = ["one", "two"], AgeHours = 5 },
+                        new() { Digest = "sha256:" + new string('b', 64), Tags = ["index"], AgeHours = 5, Children = [child] },
+                        new() { Digest = child, AgeHours = 5, MediaType = "application/vnd.oci.image.manifest.v1+json" },
+                    ],
+                },
+            ],
+        };
+        await using var sandbox = await SandboxHost.StartAsync(scenario);
+        var ecr = SandboxClients.For(sandbox, new()).CreateEcr();
+        var missing = "sha256:" + new string('d', 64);
+
+        var result = await ecr.BatchDeleteImageAsync("app", new[] { "sha256:" + new string('a', 64), child, missing }, CancellationToken.None);
+
+        Assert.Equal(new[] { "sha256:" + new string('a', 64) }, result.Deleted);
+        Assert.Equal("ImageReferencedByManifestList", result.Failures.Single(f => f.Digest == child).Code);
+        Assert.Equal("ImageNotFound", result.Failures.Single(f => f.Digest == missing).Code);
+        var left = await ecr.DescribeImagesAsync("app", CancellationToken.None).ToListAsync();
+        Assert.DoesNotContain(left, i => i.Tags.Contains("one") || i.Tags.Contains("two"));
+    }
+
+    [Fact]
+    public async Task Reads_index_children_and_referrer_subjects_from_manifests()
+    {
+        var subject = "sha256:" + new string('a', 64);
+        var scenario = new Scenario
+        {
+            Repositories =
+            [
+                new()
+                {
+                    Name = "app",
+                    Images =
+                    [
+                        new() { Digest = subject, Tags = ["app-1234567"], AgeHours = 5, Children = ["sha256:" + new string('c', 64)] },
+                        new() { Digest = "sha256:" + new string('c', 64), AgeHours = 5, MediaType = "application/vnd.oci.image.manifest.v1+json" },
+                        new() { Digest = "sha256:" + new string('e', 64), AgeHours = 4, Subject = subject, ArtifactType = "application/vnd.dev.cosign.artifact.sig.v1+json" },
+                    ],
+                },
+            ],
+        };
+        await using var sandbox = await SandboxHost.StartAsync(scenario);
+        var ecr = SandboxClients.For(sandbox, new()).CreateEcr();
+
+        var manifests = await ecr.GetManifestsAsync("app", new[] { subject, "sha256:" + new string('e', 64) }, CancellationToken.None);
+
+        Assert.Equal(new[] { "sha256:" + new string('c', 64) }, manifests.Single(m => m.Digest == subject).ChildDigests);
+        Assert.Equal(subject, manifests.Single(m => m.Digest == "sha256:" + new string('e', 64)).SubjectDigest);
+    }
+}
