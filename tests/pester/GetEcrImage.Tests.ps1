@@ -104,6 +104,23 @@ Describe 'Get-EcrImage' {
         }
     }
 
+    Context 'Ctrl+C' {
+        It 'cancels the network call in flight' {
+            $sandbox = Start-EcrSandbox -Scenario @{ latencyMs = 20000; repositories = @(@{ name = 'slow'; images = @(@{ tags = @('a-1234567'); ageHours = 1 }) }) }
+            try {
+                $shell = [powershell]::Create()
+                $null = $shell.AddCommand('Import-Module').AddParameter('Name', $env:ECRCLEANUP_TEST_MODULE).AddStatement().AddCommand('Get-EcrImage').AddParameter('RepositoryName', 'slow')
+                $running = $shell.BeginInvoke()
+                Start-Sleep -Milliseconds 1500
+                $elapsed = Measure-Command { $shell.Stop() }
+                $elapsed.TotalSeconds | Should -BeLessThan 5   # the call would take 20 s: it was cancelled, not waited for
+                $shell.InvocationStateInfo.State | Should -Be 'Stopped'
+                $shell.Dispose()
+            }
+            finally { Stop-EcrSandbox $sandbox }
+        }
+    }
+
     Context 'bad input and failure' {
         BeforeAll {
             $sandbox = Start-EcrSandbox -Scenario @{ repositories = @(@{ name = 'known'; images = @(@{ tags = @('a-1234567'); ageHours = 1 }) }) }

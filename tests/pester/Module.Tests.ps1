@@ -46,3 +46,29 @@ Describe 'The module' {
         [System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies.GetName().Name | Should -Not -Contain 'AWSSDK.Core'
     }
 }
+
+Describe 'The package' {
+    It 'is a .nupkg that PSResourceGet installs and that imports' {
+        $packages = Join-Path $TestDrive 'packages'
+        $null = New-Item -ItemType Directory $packages
+        Compress-PSResource -Path $env:ECRCLEANUP_TEST_MODULE -DestinationPath $packages
+        $nupkg = Get-ChildItem $packages -Filter 'EcrCleanup.*.nupkg'
+        $nupkg.Name | Should -Be "EcrCleanup.$((Import-PowerShellDataFile (Join-Path $env:ECRCLEANUP_TEST_MODULE 'EcrCleanup.psd1')).ModuleVersion).nupkg"
+
+        $repository = "EcrCleanupTest$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+        Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+        try {
+            $saved = Join-Path $TestDrive 'saved'
+            $null = New-Item -ItemType Directory $saved
+            Save-PSResource -Name EcrCleanup -Repository $repository -Path $saved -TrustRepository
+        }
+        finally { Unregister-PSResourceRepository -Name $repository }
+
+        $installed = Get-ChildItem $saved -Recurse -Filter 'EcrCleanup.psd1' | Select-Object -First 1
+        $installed | Should -Not -BeNullOrEmpty
+        Join-Path $installed.DirectoryName 'dependencies/AWSSDK.Core.dll' | Should -Exist
+        Join-Path $installed.DirectoryName 'en-US/EcrCleanup.dll-Help.xml' | Should -Exist
+        $commands = & dotnet pwsh -NoProfile -NonInteractive -Command "Import-Module '$($installed.FullName)'; (Get-Command -Module EcrCleanup).Name -join ','"
+        "$commands" | Should -Be ((Get-Command -Module EcrCleanup).Name -join ',')
+    }
+}
