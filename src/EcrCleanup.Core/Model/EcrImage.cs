@@ -39,8 +39,6 @@ public sealed record EcrImage
 
     public DateTimeOffset? LastPulledAt { get; init; }
 
-    public bool IsUntagged => Tags.Count == 0;
-
     public bool IsIndex => ChildDigests.Count > 0;
 
     /// <summary><c>repo@sha256:… (tag, tag)</c>: how the module names an image to a person.</summary>
