@@ -31,9 +31,6 @@ public sealed class ProtectionSet
     /// <summary>How many protections the set holds (an image protected for two reasons counts twice).</summary>
     public int Count { get; private set; }
 
-    /// <summary>How many distinct images are protected.</summary>
-    public int ImageCount => byImage.Count;
-
     public void Add(ProtectedImage protection)
     {
         ArgumentNullException.ThrowIfNull(protection);
