@@ -16,6 +16,11 @@ Describe 'Remove-EcrCleanupCandidate' {
         $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -WhatIf -PassThru
         ($results | Where-Object Outcome -EQ 'WouldDelete').Digest | Sort-Object | Should -Be ($toDelete | Sort-Object)
         (Get-Digests $sandbox).Count | Should -Be 18
+        # -WhatIf wins over -Force
+        $forced = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -WhatIf -Force -PassThru
+        ($forced | Where-Object Outcome -EQ 'WouldDelete').Count | Should -Be 4
+        (Get-Digests $sandbox).Count | Should -Be 18
+        (Invoke-SandboxAdmin $sandbox calls).PSObject.Properties.Name | Should -Not -Contain 'ecr:BatchDeleteImage'
     }
 
     It 'deletes exactly the candidates, whole images by digest, with -Confirm:$false' {
