@@ -46,11 +46,11 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     protected void Error(ErrorRecord record) => Post(() => WriteError(record));
 
-    /// <summary>Asks <see cref="Cmdlet.ShouldProcess(string, string)"/> on the pipeline thread and waits for the answer.</summary>
-    protected Task<bool> ShouldProcessAsync(string target, string action)
+    /// <summary>Asks <see cref="Cmdlet.ShouldProcess(string, string)"/> on the pipeline thread and waits for the answer; Ctrl+C ends the wait.</summary>
+    protected async Task<bool> ShouldProcessAsync(string target, string action)
     {
         var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = CancelToken.Register(() => answer.TrySetCanceled());
+        using var registration = CancelToken.Register(() => answer.TrySetCanceled(CancelToken));
         Post(() =>
         {
             try
@@ -63,7 +63,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
                 throw;
             }
         });
-        return answer.Task;
+        return await answer.Task.ConfigureAwait(false);
     }
 
     private void Post(Action action)
