@@ -30,6 +30,10 @@ Describe 'Get-EcrImage' {
             (Invoke-SandboxAdmin $sandbox calls).'ecr:DescribeImages' | Should -Be 3
         }
 
+        It 'stops cleanly when the pipeline needs no more (Select-Object -First)' {
+            @(Get-EcrImage -RepositoryName big-repo | Select-Object -First 3).Count | Should -Be 3
+        }
+
         It 'emits typed EcrImage objects with every documented property' {
             $image = Get-EcrImage -RepositoryName big-repo | Select-Object -First 1
             # The module's types live in its own load context: PowerShell names them, type literals do not reach them.
