@@ -63,7 +63,8 @@ public sealed partial class AwsSession
         }
         catch (AmazonClientException e)
         {
-            throw new AwsConfigurationException(AwsConfigurationException.CredentialsNotFound, $"The AWS credentials could not be obtained: {e.Message} {HowToProvideCredentials}", e);
+            var cause = e.InnerException is { } inner ? $" ({inner.Message})" : string.Empty;
+            throw new AwsConfigurationException(AwsConfigurationException.CredentialsNotFound, $"The AWS credentials could not be obtained: {e.Message}{cause}. {HowToProvideCredentials}", e);
         }
     }
 

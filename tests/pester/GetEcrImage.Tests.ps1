@@ -182,6 +182,26 @@ Describe 'Get-EcrImage' {
             $elapsed.TotalSeconds | Should -BeLessThan 20   # the pwsh start-up included; no wait on instance metadata
         }
 
+        It 'assumes a role with web identity (GitHub OIDC) through the shipped AWSSDK.SecurityToken' {
+            $script = {
+                param($ModulePath, $TokenFile)
+                foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE') { [Environment]::SetEnvironmentVariable($name, $null) }
+                $env:AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials'; $env:AWS_CONFIG_FILE = '/nonexistent/config'
+                $env:AWS_EC2_METADATA_DISABLED = 'true'; $env:AWS_REGION = 'eu-west-2'
+                $env:AWS_ROLE_ARN = 'arn:aws:iam::123456789012:role/ecr-cleanup'; $env:AWS_WEB_IDENTITY_TOKEN_FILE = $TokenFile
+                $env:AWS_ENDPOINT_URL_STS = 'http://127.0.0.1:9'   # nothing listens: the call must get as far as STS
+                Import-Module $ModulePath
+                try { Get-EcrImage -RepositoryName some-repo -ErrorAction Stop } catch { "$($_.FullyQualifiedErrorId)|$($_.Exception.Message)" }
+            }
+            $tokenFile = Join-Path $TestDrive 'web-identity-token'
+            Set-Content $tokenFile 'header.payload.signature'
+            $id, $message = "$(& dotnet pwsh -NoProfile -NonInteractive -Command $script -args $env:ECRCLEANUP_TEST_MODULE, $tokenFile)" -split '\|', 2
+            $id | Should -Be 'AwsCredentialsNotFound,EcrCleanup.Commands.GetEcrImageCommand'
+            $message | Should -Match 'AssumeRole'
+            $message | Should -Match '127\.0\.0\.1:9'
+            $message | Should -Not -Match 'header\.payload\.signature'
+        }
+
         It "takes the seed's region, eu-west-2, with a warning, when nothing names one" {
             $script = {
                 param($ModulePath)
