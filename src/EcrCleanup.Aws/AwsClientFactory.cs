@@ -44,7 +44,7 @@ public sealed class AwsClientFactory
 
     public IEcrClient CreateEcr() => new EcrClient(CreateServiceClient(AwsServiceInfo.Ecr, AwsJsonProtocol.ParseError));
 
-    public ICloudFormationClient CreateCloudFormation() => new CloudFormationClient(CreateServiceClient(AwsServiceInfo.CloudFormation, AwsQueryProtocol.ParseError));
+    public ICloudFormationClient CreateCloudFormation() => new CloudFormationClient(CreateServiceClient(AwsServiceInfo.CloudFormation, AwsQueryProtocol.ParseError), _time);
 
     /// <summary>A Lambda client paced under Lambda's per-region request quotas.</summary>
     public ILambdaClient CreateLambda() => new LambdaClient(CreateServiceClient(AwsServiceInfo.Lambda, RestJsonProtocol.ParseError), _time);

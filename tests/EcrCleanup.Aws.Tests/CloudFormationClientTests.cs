@@ -93,4 +93,23 @@ public class CloudFormationClientTests
         Assert.Equal(("CloudFormation", "DescribeStacks", "Locked", "AccessDenied"), (e.Service, e.Operation, e.Resource, e.ErrorCode));
         Assert.Equal(1, sandbox.CallCount("cloudformation:DescribeStacks"));
     }
+
+    [Fact]
+    public async Task Paces_its_calls_under_a_ten_a_second_limit_without_being_throttled()
+    {
+        var scenario = new Scenario
+        {
+            Repositories = [],
+            Stacks = Enumerable.Range(1, 30).Select(i => new ScenarioStack { Name = $"PR{i}", Status = "CREATE_COMPLETE" }).ToList(),
+            RateLimits = new() { ["cloudformation:*"] = 10 },
+        };
+        await using var sandbox = await SandboxHost.StartAsync(scenario);
+        var recorder = new ServiceCallRecorder();
+        var client = SandboxClients.For(sandbox, recorder).CreateCloudFormation();
+
+        await Task.WhenAll(Enumerable.Range(1, 30).Select(i => client.ListStackResourcesAsync($"PR{i}", CancellationToken.None).ToListAsync().AsTask()));
+
+        Assert.Equal(30, sandbox.CallCount("cloudformation:ListStackResources"));
+        Assert.Empty(recorder.Retries);
+    }
 }

@@ -1,3 +1,4 @@
+using EcrCleanup.Aws.Http;
 using EcrCleanup.Aws.Lambda;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,4 +1,4 @@
-namespace EcrCleanup.Aws.Lambda;
+namespace EcrCleanup.Aws.Http;
 
 /// <summary>
 /// A token bucket that keeps calls under a service quota instead of bouncing off it: it refills at the rate and
