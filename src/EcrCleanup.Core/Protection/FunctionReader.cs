@@ -10,6 +10,9 @@ namespace EcrCleanup.Protection;
 /// <param name="Digest">The digest it runs.</param>
 public sealed record FunctionDeployment(string FunctionName, string Qualifier, StackFunction? Stack, ImageReference? Named, ImageReference? Resolved, string? Digest);
 
+/// <summary>What the region's functions run, and every function name ListFunctions listed (any package type).</summary>
+public sealed record RegionFunctions(IReadOnlyList<FunctionDeployment> Deployments, IReadOnlySet<string> Listed);
+
 /// <summary>
 /// Finds what every container-image function of the region runs, within Lambda's quotas:
 /// one ListFunctions walk with <c>FunctionVersion=ALL</c> gives every version and its digest (an image
@@ -31,7 +34,8 @@ internal sealed class FunctionReader
         _progress = progress;
     }
 
-    public async Task<IReadOnlyList<FunctionDeployment>> ReadAsync(IReadOnlyDictionary<string, StackFunction> stackFunctions, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    /// <summary>Every container-image function of the region and what each version runs; stacks not yet known.</summary>
+    public async Task<RegionFunctions> ReadRegionAsync(CancellationToken cancellationToken)
     {
         var deployments = new ConcurrentBag<FunctionDeployment>();
         var imageFunctions = new HashSet<string>(StringComparer.Ordinal);
@@ -47,37 +51,56 @@ internal sealed class FunctionReader
             imageFunctions.Add(version.FunctionName);
             if (version.Version != Latest)
             {
-                stackFunctions.TryGetValue(version.FunctionName, out var stack);
-                deployments.Add(new FunctionDeployment(version.FunctionName, version.Version, stack, null, null, DigestOf(version.CodeSha256)));
+                deployments.Add(new FunctionDeployment(version.FunctionName, version.Version, null, null, null, DigestOf(version.CodeSha256)));
             }
         }
 
-        // A function a stack names but ListFunctions did not list (created since the walk began) is asked for directly.
-        var toRead = imageFunctions.Concat(stackFunctions.Keys.Where(name => !listedFunctions.Contains(name))).Distinct(StringComparer.Ordinal).ToArray();
+        await ReadLatestAsync(imageFunctions, deployments, cancellationToken).ConfigureAwait(false);
+        return new RegionFunctions(deployments.ToArray(), listedFunctions);
+    }
+
+    /// <summary>
+    /// What the stacks' functions run: the region's reading labelled with the stacks, plus the functions a stack
+    /// names but ListFunctions did not list (created since the walk began), asked for directly.
+    /// </summary>
+    public async Task<IReadOnlyList<FunctionDeployment>> AttachStacksAsync(RegionFunctions region, IReadOnlyDictionary<string, StackFunction> stackFunctions, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    {
+        var unlisted = stackFunctions.Keys.Where(name => !region.Listed.Contains(name)).ToArray();
+        var deployments = new ConcurrentBag<FunctionDeployment>();
+        var missing = await ReadLatestAsync(unlisted, deployments, cancellationToken).ConfigureAwait(false);
+        foreach (var name in missing)
+        {
+            var stack = stackFunctions[name];
+            warnings.Enqueue($"Function '{name}' of stack '{stack.StackName}' ({stack.LogicalId}) does not exist; it runs nothing.");
+        }
+
+        return region.Deployments.Concat(deployments)
+            .Select(d => stackFunctions.TryGetValue(d.FunctionName, out var stack) ? d with { Stack = stack } : d)
+            .ToArray();
+    }
+
+    /// <summary>GetFunction for each function's $LATEST, a bounded number at a time; returns the names Lambda does not know.</summary>
+    private async Task<IReadOnlyCollection<string>> ReadLatestAsync(IReadOnlyCollection<string> names, ConcurrentBag<FunctionDeployment> deployments, CancellationToken cancellationToken)
+    {
+        var missing = new ConcurrentBag<string>();
         var done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = _settings.ThrottleLimit, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(toRead, options, async (name, token) =>
+        await Parallel.ForEachAsync(names, options, async (name, token) =>
         {
-            stackFunctions.TryGetValue(name, out var stack);
             var code = await _lambda.GetFunctionAsync(name, null, token).ConfigureAwait(false);
             if (code is null)
             {
-                if (stack is not null)
-                {
-                    warnings.Enqueue($"Function '{name}' of stack '{stack.StackName}' ({stack.LogicalId}) does not exist; it runs nothing.");
-                }
+                missing.Add(name);
             }
             else if (string.Equals(code.PackageType, "Image", StringComparison.Ordinal))
             {
                 var resolved = ImageReference.Parse(code.ResolvedImageUri);
-                deployments.Add(new FunctionDeployment(name, Latest, stack, ImageReference.Parse(code.ImageUri), resolved, resolved?.Digest ?? DigestOf(code.CodeSha256)));
+                deployments.Add(new FunctionDeployment(name, Latest, null, ImageReference.Parse(code.ImageUri), resolved, resolved?.Digest ?? DigestOf(code.CodeSha256)));
             }
 
-            var count = Interlocked.Increment(ref done);
-            _progress?.Invoke(new ProtectionProgress("Reading Lambda functions", name, count, toRead.Length));
+            _progress?.Invoke(new ProtectionProgress("Reading Lambda functions", name, Interlocked.Increment(ref done), names.Count));
         }).ConfigureAwait(false);
-
-        return deployments.ToArray();
+        return missing;
     }
 
     private static string? DigestOf(string? codeSha256) =>

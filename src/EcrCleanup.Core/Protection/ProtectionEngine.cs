@@ -37,8 +37,13 @@ public sealed class ProtectionEngine
     {
         var warnings = new ConcurrentQueue<string>();
         var inventory = await Ask("ECR", () => ImageInventory.LoadAsync(_ecr, _settings.RepositoryName, null, cancellationToken)).ConfigureAwait(false);
-        var stacks = await Ask("CloudFormation", () => new StackReader(_cloudFormation, _settings, _progress).ReadAsync(cancellationToken)).ConfigureAwait(false);
-        var deployments = await Ask("Lambda", () => new FunctionReader(_lambda, _settings, _progress).ReadAsync(stacks.Functions, warnings, cancellationToken)).ConfigureAwait(false);
+        // CloudFormation and Lambda have separate quotas: read them at the same time.
+        var functionReader = new FunctionReader(_lambda, _settings, _progress);
+        var (stacks, region) = await BothAsync(
+            token => Ask("CloudFormation", () => new StackReader(_cloudFormation, _settings, _progress).ReadAsync(token)),
+            token => Ask("Lambda", () => functionReader.ReadRegionAsync(token)),
+            cancellationToken).ConfigureAwait(false);
+        var deployments = await Ask("Lambda", () => functionReader.AttachStacksAsync(region, stacks.Functions, warnings, cancellationToken)).ConfigureAwait(false);
 
         var collector = new ProtectedImageCollector(inventory.Images, _classifier);
         var productionShas = ProtectDeployments(inventory.Repository, deployments, collector, warnings);
@@ -233,6 +238,43 @@ public sealed class ProtectionEngine
         }
 
         return history;
+    }
+
+    /// <summary>Runs two reads at once; when one fails, the other is cancelled and the failure, not the cancellation, is thrown.</summary>
+    private static async Task<(TFirst, TSecond)> BothAsync<TFirst, TSecond>(Func<CancellationToken, Task<TFirst>> first, Func<CancellationToken, Task<TSecond>> second, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        async Task<T> StopOthersOnFailure<T>(Func<CancellationToken, Task<T>> read)
+        {
+            try
+            {
+                return await read(stop.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var firstTask = StopOthersOnFailure(first);
+        var secondTask = StopOthersOnFailure(second);
+        try
+        {
+            await Task.WhenAll(firstTask, secondTask).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failure = new Task[] { firstTask, secondTask }.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault();
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
+            throw;
+        }
+
+        return (firstTask.Result, secondTask.Result);
     }
 
     /// <summary>Runs one source's reads; a failure becomes a <see cref="ProtectionException"/> naming the source.</summary>
