@@ -57,6 +57,28 @@ Describe 'Remove-EcrCleanupCandidate' {
         ($results | Where-Object Outcome -EQ 'Deleted').Count | Should -Be 3
     }
 
+    It 'reports ImageNotFound when another run deleted the images after the re-check' {
+        $plan = Get-EcrCleanupCandidate @common
+        $slow = New-ProtectionScenario
+        $slow.latencyMs = 2000   # both runs re-read the repository before either deletes
+        $null = Invoke-SandboxAdmin $sandbox scenario -Body $slow
+        $runs = foreach ($i in 1, 2) {
+            $shell = [powershell]::Create()
+            $null = $shell.AddCommand('Import-Module').AddParameter('Name', $env:ECRCLEANUP_TEST_MODULE).AddStatement().
+                AddCommand('Remove-EcrCleanupCandidate').AddParameter('InputObject', $plan).AddParameter('RepositoryName', 'app').AddParameter('ProductionRetentionCount', 3).
+                AddParameter('Force').AddParameter('PassThru')
+            [pscustomobject]@{ Shell = $shell; Handle = $shell.BeginInvoke() }
+            Start-Sleep -Milliseconds 200
+        }
+        $errors = @()
+        $results = foreach ($run in $runs) { $run.Shell.EndInvoke($run.Handle); $errors += @($run.Shell.Streams.Error); $run.Shell.Dispose() }
+        ($results | Where-Object Outcome -EQ 'Deleted').Count | Should -Be 4
+        $notFound = $results | Where-Object Outcome -EQ 'Failed'
+        $notFound.Count | Should -Be 4
+        $notFound.FailureCode | Sort-Object -Unique | Should -Be 'ImageNotFound'
+        $errors.FullyQualifiedErrorId | Sort-Object -Unique | Should -Be 'ImageDeletionFailed.ImageNotFound,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
+    }
+
     It 'reports a batch throttled past its retries as failed images' {
         Invoke-SandboxAdmin $sandbox faults -Body @(@{ service = 'ecr'; operation = 'BatchDeleteImage'; error = 'ThrottlingException'; times = -1 })
         $env:AWS_MAX_ATTEMPTS = '2'
