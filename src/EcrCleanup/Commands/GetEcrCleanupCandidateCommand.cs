@@ -33,7 +33,7 @@ public sealed class GetEcrCleanupCandidateCommand : ProtectionCmdletBase
     public SwitchParameter IncludeKept { get; set; }
 
     protected override double? MinImageAgeHoursSetting =>
-        EnvironmentDefaults.Double(MinImageAgeHours, ConfigurationDefaults.MinImageAgeHoursVariable, ConfigurationDefaults.MinImageAgeHours, 0, 87600);
+        EnvironmentDefaults.Number(MinImageAgeHours, ConfigurationDefaults.MinImageAgeHoursVariable, ConfigurationDefaults.MinImageAgeHours, 0, 87600);
 
     protected override Task ProcessRecordAsync()
     {

@@ -32,20 +32,13 @@ public sealed class InvokeEcrCleanupCommand : DeletionCmdletBase
     public ReportFormat ReportFormat { get; set; } = ReportFormat.Text;
 
     protected override double? MinImageAgeHoursSetting =>
-        EnvironmentDefaults.Double(MinImageAgeHours, ConfigurationDefaults.MinImageAgeHoursVariable, ConfigurationDefaults.MinImageAgeHours, 0, 87600);
+        EnvironmentDefaults.Number(MinImageAgeHours, ConfigurationDefaults.MinImageAgeHoursVariable, ConfigurationDefaults.MinImageAgeHours, 0, 87600);
 
     protected override Task BeginProcessingAsync()
     {
         if (ReportPath is not null)
         {
-            _reportPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
-            var directory = Path.GetDirectoryName(_reportPath);
-            if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
-            {
-                throw new TerminatingErrorException(new ErrorRecord(
-                    new DirectoryNotFoundException($"-ReportPath '{ReportPath}': the folder '{directory}' does not exist. Create it, or name a file in an existing folder. Nothing was read or deleted."),
-                    "ReportFolderNotFound", ErrorCategory.ObjectNotFound, ReportPath));
-            }
+            _reportPath = ResolveOutputPath(ReportPath, nameof(ReportPath), "ReportFolderNotFound");
         }
 
         return base.BeginProcessingAsync();

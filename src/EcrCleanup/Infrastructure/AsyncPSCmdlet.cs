@@ -4,9 +4,9 @@ using System.Management.Automation;
 namespace EcrCleanup.Commands.Infrastructure;
 
 /// <summary>
-/// A cmdlet whose work is asynchronous. The work runs off the pipeline thread; everything it wants to tell
-/// PowerShell (objects, verbose text, progress, errors, ShouldProcess) is queued and done on the pipeline
-/// thread, the only one allowed to. Ctrl+C cancels <see cref="CancelToken"/>, which every network call takes.
+/// A cmdlet whose work is asynchronous. The work runs on the pipeline thread until its first await and then off
+/// it; everything it wants to tell PowerShell afterwards (objects, verbose text, progress, errors, ShouldProcess)
+/// is queued and done on the pipeline thread, the only one allowed to. Ctrl+C cancels <see cref="CancelToken"/>, which every network call takes.
 /// </summary>
 public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 {
@@ -33,6 +33,24 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     {
         _cancel.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// The file system path of a file the command will write (a journal, a report); a folder that does not exist
+    /// stops the command before it does anything, with <paramref name="errorId"/>.
+    /// </summary>
+    protected string ResolveOutputPath(string path, string parameterName, string errorId)
+    {
+        var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        var directory = Path.GetDirectoryName(resolved);
+        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
+        {
+            throw new TerminatingErrorException(new ErrorRecord(
+                new DirectoryNotFoundException($"-{parameterName} '{path}': the folder '{directory}' does not exist. Create it, or name a file in an existing folder. Nothing was read or deleted."),
+                errorId, ErrorCategory.ObjectNotFound, path));
+        }
+
+        return resolved;
     }
 
     /// <summary>Writes an object to the pipeline (from any thread).</summary>
@@ -76,7 +94,11 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     {
         using var pending = new BlockingCollection<Action>();
         _pending = pending;
-        var task = Task.Run(async () =>
+
+        // The work starts here, on the pipeline thread, so what it does before its first await (binding defaults,
+        // resolving paths, reading preference variables) may touch PowerShell's state; what follows the first
+        // await runs on the thread pool and reaches PowerShell only through the queue.
+        async Task RunWorkAsync()
         {
             try
             {
@@ -86,7 +108,9 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
             {
                 pending.CompleteAdding();
             }
-        });
+        }
+
+        var task = RunWorkAsync();
 
         try
         {

@@ -33,25 +33,16 @@ public abstract class DeletionCmdletBase : ProtectionCmdletBase
     [ValidateRange(0.0, 100.0)]
     public double? MaxDeletePercent { get; set; }
 
-    /// <summary>True under -WhatIf (or $WhatIfPreference): nothing is deleted, each image is shown as "What if".</summary>
-    protected bool IsWhatIf =>
-        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true })
-        || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
+    /// <summary>True under -WhatIf (or $WhatIfPreference): nothing is deleted, each image is shown as "What if". Read in BeginProcessing, on the pipeline thread.</summary>
+    protected bool IsWhatIf { get; private set; }
 
     protected override Task BeginProcessingAsync()
     {
+        IsWhatIf = (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true })
+            || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
         if (JournalPath is not null)
         {
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath);
-            var directory = Path.GetDirectoryName(path);
-            if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
-            {
-                throw new TerminatingErrorException(new ErrorRecord(
-                    new DirectoryNotFoundException($"-JournalPath '{JournalPath}': the folder '{directory}' does not exist. Create it, or name a file in an existing folder. Nothing was deleted."),
-                    "JournalFolderNotFound", ErrorCategory.ObjectNotFound, JournalPath));
-            }
-
-            _journalPath = path;
+            _journalPath = ResolveOutputPath(JournalPath, nameof(JournalPath), "JournalFolderNotFound");
         }
 
         return base.BeginProcessingAsync();

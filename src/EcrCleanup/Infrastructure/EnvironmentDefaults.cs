@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using System.Numerics;
 
 namespace EcrCleanup.Commands.Infrastructure;
 
@@ -9,7 +10,9 @@ internal static class EnvironmentDefaults
     public static string String(string? parameter, string variable, string fallback) =>
         !string.IsNullOrWhiteSpace(parameter) ? parameter : Configuration.ConfigurationDefaults.StringOrDefault(Environment.GetEnvironmentVariable, variable, fallback);
 
-    public static int Int(int? parameter, string variable, int fallback, int minimum, int maximum)
+    /// <summary>A number: the parameter, else the variable (refused, naming it, when it is not a number in range), else the default.</summary>
+    public static T Number<T>(T? parameter, string variable, T fallback, T minimum, T maximum)
+        where T : struct, INumber<T>
     {
         if (parameter is { } given)
         {
@@ -22,30 +25,10 @@ internal static class EnvironmentDefaults
             return fallback;
         }
 
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < minimum || value > maximum)
+        if (!T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < minimum || value > maximum)
         {
-            throw Invalid(variable, text, $"a whole number from {minimum} to {maximum}");
-        }
-
-        return value;
-    }
-
-    public static double Double(double? parameter, string variable, double fallback, double minimum, double maximum)
-    {
-        if (parameter is { } given)
-        {
-            return given;
-        }
-
-        var text = Environment.GetEnvironmentVariable(variable);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < minimum || value > maximum)
-        {
-            throw Invalid(variable, text, $"a number from {minimum} to {maximum}");
+            var kind = typeof(T) == typeof(int) ? "a whole number" : "a number";
+            throw Invalid(variable, text, $"{kind} from {minimum} to {maximum}");
         }
 
         return value;

@@ -129,7 +129,7 @@ public abstract class ProtectionCmdletBase : AwsCmdletBase
         {
             var policy = new CleanupPolicy
             {
-                ProductionRetentionCount = EnvironmentDefaults.Int(ProductionRetentionCount, ConfigurationDefaults.ProductionRetentionCountVariable, ConfigurationDefaults.ProductionRetentionCount, 0, 10000),
+                ProductionRetentionCount = EnvironmentDefaults.Number(ProductionRetentionCount, ConfigurationDefaults.ProductionRetentionCountVariable, ConfigurationDefaults.ProductionRetentionCount, 0, 10000),
                 TagPattern = TagPattern,
                 LatestTagPattern = LatestTagPattern,
             };
