@@ -79,6 +79,22 @@ internal sealed class FunctionReader
             .ToArray();
     }
 
+    /// <summary>GetFunction for published versions, for the image URIs Lambda reports for them; a version gone since the listing is dropped.</summary>
+    public async Task<IReadOnlyList<FunctionDeployment>> ReadVersionsAsync(IReadOnlyCollection<FunctionDeployment> versions, CancellationToken cancellationToken)
+    {
+        var read = new ConcurrentBag<FunctionDeployment>();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _settings.ThrottleLimit, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(versions, options, async (version, token) =>
+        {
+            if (await _lambda.GetFunctionAsync(version.FunctionName, version.Qualifier, token).ConfigureAwait(false) is { } code)
+            {
+                var resolved = ImageReference.Parse(code.ResolvedImageUri);
+                read.Add(version with { Named = ImageReference.Parse(code.ImageUri), Resolved = resolved, Digest = resolved?.Digest ?? DigestOf(code.CodeSha256) });
+            }
+        }).ConfigureAwait(false);
+        return read.ToArray();
+    }
+
     /// <summary>GetFunction for each function's $LATEST, a bounded number at a time; returns the names Lambda does not know.</summary>
     private async Task<IReadOnlyCollection<string>> ReadLatestAsync(IReadOnlyCollection<string> names, ConcurrentBag<FunctionDeployment> deployments, CancellationToken cancellationToken)
     {

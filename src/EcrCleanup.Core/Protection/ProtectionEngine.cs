@@ -46,6 +46,7 @@ public sealed class ProtectionEngine
         var deployments = await Ask("Lambda", () => functionReader.AttachStacksAsync(region, stacks.Functions, warnings, cancellationToken)).ConfigureAwait(false);
 
         var collector = new ProtectedImageCollector(inventory.Images, _classifier);
+        deployments = await Ask("Lambda", () => ConfirmVersionsAsync(functionReader, inventory.Repository, deployments, collector, cancellationToken)).ConfigureAwait(false);
         var productionShas = ProtectDeployments(inventory.Repository, deployments, collector, warnings);
         CheckStacksInProgress(stacks, warnings);
 
@@ -67,6 +68,26 @@ public sealed class ProtectionEngine
             StackCount = stacks.StackCount,
             FunctionCount = deployments.Select(d => d.FunctionName).Distinct(StringComparer.Ordinal).Count(),
         };
+    }
+
+    /// <summary>
+    /// A published version of a function that runs this repository's images, whose listed digest is no image of
+    /// the repository, is asked for with GetFunction: what it runs is then known from Lambda's own image URIs, not
+    /// from the listing's CodeSha256 alone. In a healthy account there is none, and this costs no call.
+    /// </summary>
+    private async Task<IReadOnlyList<FunctionDeployment>> ConfirmVersionsAsync(FunctionReader reader, EcrRepository repository, IReadOnlyList<FunctionDeployment> deployments, ProtectedImageCollector collector, CancellationToken cancellationToken)
+    {
+        bool IsOurs(ImageReference? reference) => reference is not null && reference.IsIn(repository.RegistryId, _settings.Region, repository.Name);
+        var usingRepository = deployments.Where(d => d.Qualifier == FunctionReader.Latest && (IsOurs(d.Named) || IsOurs(d.Resolved)))
+            .Select(d => d.FunctionName).ToHashSet(StringComparer.Ordinal);
+        var unconfirmed = deployments.Where(d => d.Qualifier != FunctionReader.Latest && usingRepository.Contains(d.FunctionName) && collector.FindByDigest(d.Digest) is null).ToList();
+        if (unconfirmed.Count == 0)
+        {
+            return deployments;
+        }
+
+        var confirmed = await reader.ReadVersionsAsync(unconfirmed, cancellationToken).ConfigureAwait(false);
+        return deployments.Except(unconfirmed).Concat(confirmed).ToList();
     }
 
     /// <summary>Protects what the functions run; returns the commit SHAs the production stack runs, the current production deployment.</summary>

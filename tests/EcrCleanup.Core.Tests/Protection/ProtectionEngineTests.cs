@@ -56,6 +56,19 @@ public class ProtectionEngineTests
     }
 
     [Fact]
+    public async Task Asks_for_a_published_version_whose_listed_digest_is_no_image_of_the_repository()
+    {
+        var v3 = world.AddImage("v3", 400, "lancedb-" + Sha("v3")[..7]);
+        world.Versions.Add(new LambdaFunctionVersion("prod-api", "3", "Image", new string('9', 64))); // a CodeSha256 that names nothing here
+        world.Published["prod-api:3"] = new LambdaFunctionCode("prod-api", "3", "Image", Uri(v3.Tags[0]), Uri(v3.Digest), new string('9', 64));
+
+        var result = await Run();
+
+        Assert.Contains(For(result, v3), p => p.Reason == ProtectionReason.Deployed && p.Qualifier == "3");
+        Assert.Equal(2, world.Calls["Lambda:GetFunction"]); // $LATEST, then version 3 only
+    }
+
+    [Fact]
     public async Task Protects_functions_of_nested_stacks_under_their_root_and_reads_each_stack_once()
     {
         var nested = world.AddStack("HelpmatonProduction-Workers-9Z", parentId: production);

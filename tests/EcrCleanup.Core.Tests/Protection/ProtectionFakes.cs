@@ -16,6 +16,9 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
     public Dictionary<string, List<CloudFormationResource>> Resources { get; } = new();
     public List<LambdaFunctionVersion> Versions { get; } = new();
     public Dictionary<string, LambdaFunctionCode> Latest { get; } = new();
+
+    /// <summary>What GetFunction says of published versions, by "name:version".</summary>
+    public Dictionary<string, LambdaFunctionCode> Published { get; } = new();
     public List<GitHubPullRequest> PullRequests { get; } = new();
     public Dictionary<int, List<string>> PullRequestCommits { get; } = new();
     public List<GitHubDeployment> Deployments { get; } = new();
@@ -150,7 +153,9 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
     public Task<LambdaFunctionCode?> GetFunctionAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         Call("Lambda:GetFunction");
-        return Task.FromResult(Latest.TryGetValue(functionName, out var code) ? code : null);
+        return Task.FromResult(qualifier is null or "$LATEST"
+            ? Latest.GetValueOrDefault(functionName)
+            : Published.GetValueOrDefault($"{functionName}:{qualifier}"));
     }
 
     public Task<string> GetDefaultBranchAsync(CancellationToken cancellationToken)
