@@ -20,6 +20,10 @@ public sealed record ProtectionResult(
 
     /// <summary>The container-image functions read.</summary>
     public int FunctionCount { get; init; }
+
+    /// <summary>A line, not the whole run: every ProtectedImage carries the run it came from.</summary>
+    public override string ToString() =>
+        $"Protection of {Repository.Name}: {Protected.Count} protections of {Images.Count} images, {StackCount} stacks, {FunctionCount} functions read";
 }
 
 /// <summary>A step of the work, for progress bars.</summary>
