@@ -33,8 +33,6 @@ internal sealed class AwsServiceClient
 
     public Uri Endpoint { get; }
 
-    public AwsServiceInfo Service => _service;
-
     public async Task<AwsResponse> SendAsync(AwsRequest request, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)

@@ -14,6 +14,7 @@ internal sealed partial class ProtectedImageCollector
     private readonly Dictionary<string, EcrImage> _byDigest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EcrImage> _byTag = new(StringComparer.Ordinal);
     private readonly ShaPrefixIndex<EcrImage> _byCommit = new();
+    private readonly Dictionary<string, List<string>> _commitsByDigest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<EcrImage>> _referrers = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Digest, ProtectionReason Reason), ProtectedImage> _protections = new();
     private readonly List<ProtectedImage> _ordered = new();
@@ -30,6 +31,13 @@ internal sealed partial class ProtectedImageCollector
                 if (classifier.Classify(tag, out var sha) == TagKind.Commit && sha is not null)
                 {
                     _byCommit.Add(sha, image);
+                    if (!_commitsByDigest.TryGetValue(image.Digest, out var commits))
+                    {
+                        commits = new List<string>(1);
+                        _commitsByDigest.Add(image.Digest, commits);
+                    }
+
+                    commits.Add(sha);
                 }
 
                 if (CosignTag().Match(tag) is { Success: true } cosign)
@@ -70,17 +78,9 @@ internal sealed partial class ProtectedImageCollector
         }
     }
 
-    /// <summary>The commit SHAs an image's tags carry.</summary>
-    public IEnumerable<string> CommitsOf(EcrImage image, TagClassifier classifier)
-    {
-        foreach (var tag in image.Tags)
-        {
-            if (classifier.Classify(tag, out var sha) == TagKind.Commit && sha is not null)
-            {
-                yield return sha;
-            }
-        }
-    }
+    /// <summary>The commit SHAs an image's tags carry (classified once, when the collector was built).</summary>
+    public IReadOnlyList<string> CommitsOf(EcrImage image) =>
+        _commitsByDigest.TryGetValue(image.Digest, out var commits) ? commits : Array.Empty<string>();
 
     /// <summary>Adds a protection; false when the image already had one for that reason.</summary>
     public bool Add(EcrImage image, ProtectionReason reason, Func<ProtectedImage, ProtectedImage> describe)

@@ -139,7 +139,7 @@ public sealed class ProtectionEngine
                     productionImages++;
                     if (deployment.Qualifier == FunctionReader.Latest)
                     {
-                        productionShas.AddRange(collector.CommitsOf(image, _classifier));
+                        productionShas.AddRange(collector.CommitsOf(image));
                     }
                 }
             }
@@ -184,7 +184,7 @@ public sealed class ProtectionEngine
 
         foreach (var image in images.OrderBy(i => i.Digest, StringComparer.Ordinal))
         {
-            foreach (var sha in collector.CommitsOf(image, _classifier))
+            foreach (var sha in collector.CommitsOf(image))
             {
                 var match = index.Candidates(sha).Where(c => CommitSha.Matches(c.Key, sha)).OrderBy(c => c.Value).FirstOrDefault();
                 if (match.Key is not null)

@@ -14,11 +14,10 @@ internal static class ErrorRecords
         var id = exception.ErrorCode.EndsWith("Exception", StringComparison.Ordinal)
             ? exception.ErrorCode[..^"Exception".Length]
             : exception.ErrorCode;
-        var record = new ErrorRecord(exception, id, Category(exception), target ?? exception.Resource)
+        return new ErrorRecord(exception, id, Category(exception), target ?? exception.Resource)
         {
             ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = RecommendedAction(exception) },
         };
-        return record;
     }
 
     /// <summary>The protected set cannot be known completely; the id names why (ProtectionSourceFailed, ProductionStackNotFound, ...).</summary>
