@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Attributes;
 using EcrCleanup.Decisions;
 using EcrCleanup.Model;
+using EcrCleanup.Reading;
 
 namespace EcrCleanup.Benchmarks;
 
 /// <summary>
-/// One whole decision run: build the protection set from the protected images, classify every tag, rank the
+/// One whole decision run: index the images and the protections piped in, classify every tag, rank the
 /// production commits, match open pull requests, resolve children and referrers, sort. Protected images are a
 /// tenth of the repository (10,000 of 100,000).
 /// </summary>
@@ -27,8 +28,14 @@ public class DecideBenchmarks
     }
 
     [Benchmark]
-    public IReadOnlyList<CleanupCandidate> Decide() =>
-        engine.Decide(data.Images, new ProtectionSet(data.Protections), data.ProductionHistory, data.OpenPullRequests);
+    public CleanupDecisions Decide() =>
+        engine.Decide(
+            new Evidence(new EcrRepository(RepositoryGenerator.Repository, "123456789012", "uri", null, null, null), "eu-west-2", data.Images)
+            {
+                ProductionHistory = data.ProductionHistory,
+                OpenPullRequests = data.OpenPullRequests,
+            },
+            data.Protections);
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {

@@ -1,187 +1,289 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using EcrCleanup.Configuration;
 using EcrCleanup.Model;
+using EcrCleanup.Reading;
 
 namespace EcrCleanup.Decisions;
 
 /// <summary>
-/// Decides, for every image of a repository, whether the cleanup keeps or deletes it, and why. Pure: no I/O,
-/// the clock comes from a <see cref="TimeProvider"/>, and the order of the inputs changes nothing. Linear in
-/// the number of images, tags, protections, history entries and pull-request SHAs: every lookup is a hash
-/// lookup (SHA prefixes included). The tree is documented in docs/decisions.md.
+/// The one place the rules live. Every image of the evidence is asked, in this order (docs/decisions.md):
+/// <code>
+///   1.  Protected             a function version runs it (in a watched stack or not), or something piped in names it
+///   2.  MinimumAge            pushed less than the minimum age ago, in the future, or at an unknown time
+///   3.  Latest                a tag matches the latest pattern
+///   4a. ProductionRetention   one of the newest N production builds; what production runs now is build #1
+///   5.  OpenPullRequest       built from a commit of an open pull request
+///   6.  UnknownTag            a tag matches neither pattern
+///   7.  CommitStatusUnknown   a commit image while the history or the pull requests could not be read
+///   8.  IndexChildOfKept,     listed by a kept image index, or a signature, SBOM or attestation of a kept image
+///       ReferrerOfKept
+///   otherwise delete:         4b. ProductionBeyondRetention, else Untagged, else NotInUse
+/// </code>
+/// Every rule that keeps an image is recorded, in that order (<see cref="CleanupCandidate.KeptBy"/>, the reason);
+/// the first is its <see cref="CleanupCandidate.Rule"/>. Pure: no I/O, the clock is a <see cref="TimeProvider"/>,
+/// and the order of the inputs changes nothing.
 /// </summary>
 public sealed class CleanupEngine
 {
-    private readonly TimeProvider timeProvider;
+    private readonly TimeProvider _time;
+    private readonly TagClassifier _classifier;
 
-    public CleanupEngine(CleanupPolicy policy, TimeProvider timeProvider)
+    public CleanupEngine(CleanupPolicy policy, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(time);
         Policy = policy;
-        Classifier = new TagClassifier(policy);
-        this.timeProvider = timeProvider;
+        _classifier = new TagClassifier(policy);
+        _time = time;
     }
 
     public CleanupPolicy Policy { get; }
 
-    public TagClassifier Classifier { get; }
-
-    /// <summary>Decides every image.</summary>
-    /// <param name="images">The repository's images, with <see cref="EcrImage.ChildDigests"/> and <see cref="EcrImage.SubjectDigest"/> filled in. Images of several repositories are decided one repository at a time. A digest may appear once per repository.</param>
-    /// <param name="protections">Images that must be kept (deployed, or protected from outside).</param>
-    /// <param name="productionHistory">Commit SHAs deployed to production, newest first, the current deployment first; full or abbreviated. Null when it could not be read: then no commit image is deleted.</param>
-    /// <param name="openPullRequests">SHA (full or abbreviated) → number, for the commits of open pull requests. Null when they could not be read: then no commit image is deleted.</param>
-    /// <returns>One candidate per image, newest push first, then by digest.</returns>
-    public IReadOnlyList<CleanupCandidate> Decide(
-        IReadOnlyList<EcrImage> images,
-        ProtectionSet protections,
-        IReadOnlyList<string>? productionHistory,
-        IReadOnlyDictionary<string, int>? openPullRequests)
+    /// <summary>Decides every image of the evidence.</summary>
+    /// <param name="external">Protections from outside the module (an ECS or Kubernetes inventory piped in); only those of the evidence's repository count.</param>
+    /// <param name="settings">The settings the evidence was read with, carried by each candidate so that it can be decided again.</param>
+    /// <exception cref="ProtectionException">The evidence cannot be decided from safely: the production stack runs nothing from the repository, or stacks are changing while nothing else protects their rollback images.</exception>
+    public CleanupDecisions Decide(Evidence evidence, IEnumerable<ProtectedImage>? external = null, CleanupSettings? settings = null)
     {
-        ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(protections);
+        ArgumentNullException.ThrowIfNull(evidence);
+        var facts = new ImageFacts(evidence, _classifier);
+        var warnings = new List<string>(evidence.Warnings);
+        var deployed = new Deployments(evidence, facts, warnings);
+        CheckStacks(evidence, deployed, warnings);
+        deployed.AddExternal(evidence.Repository.Name, external ?? Array.Empty<ProtectedImage>());
 
-        var context = new Context(
-            this,
-            protections,
-            NormalizeHistory(productionHistory),
-            IndexPullRequests(openPullRequests),
-            timeProvider.GetUtcNow());
+        var builds = RankProductionBuilds(facts, deployed.ProductionShas, evidence.ProductionHistory);
+        var pullRequests = IndexPullRequests(evidence.OpenPullRequests);
+        var now = _time.GetUtcNow();
 
-        var results = new CleanupCandidate[images.Count];
-        foreach (var group in GroupByRepository(images))
-        {
-            context.DecideRepository(images, group, results);
-        }
+        var reasons = facts.Images.ToDictionary(i => i.Digest, i => KeepReasons(i, facts, deployed, builds, pullRequests, evidence, now), StringComparer.Ordinal);
+        AddReferenceReasons(facts, reasons);
 
-        return SortNewestFirst(results);
+        var candidates = facts.Images
+            .Select(image => Candidate(image, facts.Shas(image), reasons[image.Digest], builds, pullRequests, now, settings))
+            .OrderByDescending(c => c.PushedAt)
+            .ThenBy(c => c.Digest, StringComparer.Ordinal)
+            .ToList();
+        return new CleanupDecisions(evidence, candidates, warnings);
     }
 
-    /// <summary>Newest push first, then by digest, then by repository: a total order, so the output never depends on the input order.</summary>
-    private static CleanupCandidate[] SortNewestFirst(CleanupCandidate[] candidates)
+    /// <summary>
+    /// Whether the production history holds enough to number the retained builds: the reader reads no older page
+    /// once this is true. The same numbering as the decisions (<see cref="RankProductionBuilds"/>).
+    /// </summary>
+    public bool HasRetainedBuilds(Evidence evidence)
     {
-        var entries = new SortEntry[candidates.Length];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            entries[i] = new SortEntry(candidates[i].PushedAt.UtcTicks, candidates[i]);
-        }
-
-        entries.AsSpan().Sort(default(SortEntryComparer));
-        for (var i = 0; i < entries.Length; i++)
-        {
-            candidates[i] = entries[i].Candidate;
-        }
-
-        return candidates;
+        ArgumentNullException.ThrowIfNull(evidence);
+        var facts = new ImageFacts(evidence, _classifier);
+        var current = new Deployments(evidence, facts, new List<string>()).ProductionShas;
+        var builds = RankProductionBuilds(facts, current, evidence.ProductionHistory);
+        return Policy.ProductionRetentionCount == 0 || builds.Values.Select(b => b.Rank).DefaultIfEmpty(0).Max() >= Policy.ProductionRetentionCount;
     }
 
-    private readonly record struct SortEntry(long PushedTicks, CleanupCandidate Candidate);
-
-    private readonly struct SortEntryComparer : IComparer<SortEntry>
+    /// <summary>Rules 1 to 7: every direct reason to keep one image, in the tree's order.</summary>
+    private List<Keep> KeepReasons(EcrImage image, ImageFacts facts, Deployments deployed, Dictionary<string, Build> builds, ShaPrefixIndex<int>? pullRequests, Evidence evidence, DateTimeOffset now)
     {
-        public int Compare(SortEntry a, SortEntry b)
+        var keep = new List<Keep>();
+
+        // 1. Something runs it, or someone said it must stay.
+        var protections = deployed.Of(image.Digest)
+            .Select(p => (Protection: p, Text: ProtectionDescription.Describe(p)))
+            .OrderBy(p => p.Text, StringComparer.Ordinal).ThenBy(p => p.Protection.Reason);
+        keep.AddRange(protections.Select(p => new Keep(CleanupRule.Protected, p.Text, p.Protection)));
+
+        // 2. Too young, pushed in the future (clock skew) or at an unknown time.
+        if (image.PushedAt == default)
         {
-            var order = b.PushedTicks.CompareTo(a.PushedTicks);
-            if (order != 0)
+            keep.Add(new Keep(CleanupRule.MinimumAge, "Push time unknown, kept for safety"));
+        }
+        else if ((now - image.PushedAt).TotalHours is var age && age < Policy.MinImageAge.TotalHours)
+        {
+            keep.Add(new Keep(CleanupRule.MinimumAge, string.Create(CultureInfo.InvariantCulture, $"Younger than minimum age ({Tenths(age):0.0}h < {Policy.MinImageAge.TotalHours:0.##}h)")));
+        }
+
+        // 3. A latest tag.
+        var tags = facts.Classified(image);
+        if (tags.Where(t => t.Kind == TagKind.Latest).Select(t => t.Tag).Order(StringComparer.Ordinal).FirstOrDefault() is { } latest)
+        {
+            keep.Add(new Keep(CleanupRule.Latest, $"Latest tag '{latest}'"));
+        }
+
+        // 4a. One of the newest production builds.
+        if (builds.TryGetValue(image.Digest, out var build) && build.Rank <= Policy.ProductionRetentionCount)
+        {
+            keep.Add(new Keep(CleanupRule.ProductionRetention,
+                string.Create(CultureInfo.InvariantCulture, $"Production image #{build.Rank} of {Policy.ProductionRetentionCount} kept for rollback"),
+                new ProtectedImage(image.Repository, image.Digest, ProtectionReason.ProductionRetention)
+                {
+                    Tags = image.Tags, Environment = DeploymentEnvironment.Production, CommitSha = build.Sha, ProductionRank = build.Rank,
+                }));
+        }
+
+        // 5. A commit of an open pull request.
+        if (OpenPullRequest(facts.Shas(image), pullRequests) is { } pullRequest)
+        {
+            keep.Add(new Keep(CleanupRule.OpenPullRequest, string.Create(CultureInfo.InvariantCulture, $"Open pull request #{pullRequest.Number}"),
+                new ProtectedImage(image.Repository, image.Digest, ProtectionReason.OpenPullRequest)
+                {
+                    Tags = image.Tags, Environment = DeploymentEnvironment.PullRequest, PullRequestNumber = pullRequest.Number, CommitSha = pullRequest.Sha,
+                }));
+        }
+
+        // 6. A tag nobody recognizes.
+        if (tags.Where(t => t.Kind == TagKind.Unknown).Select(t => t.Tag).Order(StringComparer.Ordinal).FirstOrDefault() is { } unknown)
+        {
+            keep.Add(new Keep(CleanupRule.UnknownTag, $"Unknown tag pattern '{unknown}' kept for safety"));
+        }
+
+        // 7. A commit image cannot be judged without the history and the pull requests.
+        if (facts.Shas(image).Count > 0 && (evidence.ProductionHistory is null || evidence.OpenPullRequests is null))
+        {
+            var missing = evidence.ProductionHistory is null && evidence.OpenPullRequests is null
+                ? "Production history and open pull requests"
+                : evidence.ProductionHistory is null ? "Production history" : "Open pull requests";
+            keep.Add(new Keep(CleanupRule.CommitStatusUnknown, $"{missing} unknown, commit image kept for safety"));
+        }
+
+        return keep;
+    }
+
+    /// <summary>
+    /// Rule 8, the fixpoint: a kept index keeps the manifests it lists, a kept image keeps its referrers (OCI subject,
+    /// cosign tags), and what they keep is kept in turn. A protected image passes its protection on the same way
+    /// (<see cref="ProtectionReason.IndexChild"/>, <see cref="ProtectionReason.Referrer"/>). The subject is named
+    /// first, then the indexes by digest, so the reasons do not depend on the order of the images.
+    /// </summary>
+    private static void AddReferenceReasons(ImageFacts facts, Dictionary<string, List<Keep>> reasons)
+    {
+        var kept = facts.Reach(reasons.Where(r => r.Value.Count > 0).Select(r => r.Key));
+        var protectedDigests = facts.Reach(reasons.Where(r => r.Value.Any(k => k.Protection is not null)).Select(r => r.Key));
+        foreach (var digest in kept)
+        {
+            var image = facts.ByDigest[digest];
+            var added = new List<Keep>();
+            foreach (var subject in facts.SubjectsOf(image).Where(s => s != digest && kept.Contains(s)).Order(StringComparer.Ordinal))
             {
-                return order;
+                var protection = protectedDigests.Contains(subject) ? new ProtectedImage(image.Repository, digest, ProtectionReason.Referrer) { Tags = image.Tags, ParentDigest = subject } : null;
+                added.Add(new Keep(CleanupRule.ReferrerOfKept, protection is null ? $"Referrer of kept image {ProtectionDescription.ShortDigest(subject)}" : ProtectionDescription.Describe(protection), protection));
             }
 
-            order = string.CompareOrdinal(a.Candidate.Digest, b.Candidate.Digest);
-            return order != 0 ? order : string.CompareOrdinal(a.Candidate.Repository, b.Candidate.Repository);
+            foreach (var index in facts.IndexesListing(digest).Where(i => i != digest && kept.Contains(i)).Order(StringComparer.Ordinal))
+            {
+                var protection = protectedDigests.Contains(index) ? new ProtectedImage(image.Repository, digest, ProtectionReason.IndexChild) { Tags = image.Tags, ParentDigest = index } : null;
+                added.Add(new Keep(CleanupRule.IndexChildOfKept, protection is null ? $"Child of kept image index {ProtectionDescription.ShortDigest(index)}" : ProtectionDescription.Describe(protection), protection));
+            }
+
+            reasons[digest].AddRange(added);
         }
     }
 
-    private static IEnumerable<int[]> GroupByRepository(IReadOnlyList<EcrImage> images)
+    /// <summary>The candidate: kept for its reasons, or deleted by the first delete rule that applies.</summary>
+    private CleanupCandidate Candidate(EcrImage image, IReadOnlyList<string> shas, List<Keep> keep, Dictionary<string, Build> builds, ShaPrefixIndex<int>? pullRequests, DateTimeOffset now, CleanupSettings? settings)
     {
-        for (var i = 0; i < images.Count; i++)
+        var age = image.PushedAt == default ? double.NaN : (now - image.PushedAt).TotalHours;
+        var rank = builds.TryGetValue(image.Digest, out var build) ? build : null;
+        var pullRequest = OpenPullRequest(shas, pullRequests);
+        var protections = keep.Select(k => k.Protection).OfType<ProtectedImage>().ToArray();
+
+        CleanupAction action;
+        CleanupRule rule;
+        string reason;
+        var category = CandidateCategory.None;
+        if (keep.Count > 0)
         {
-            if (images[i] is null)
-            {
-                throw new ArgumentException($"The image list holds null at position {i}.", nameof(images));
-            }
+            (action, rule, reason) = (CleanupAction.Keep, keep[0].Rule, string.Join("; ", keep.Select(k => k.Text).Distinct(StringComparer.Ordinal)));
+        }
+        else if (rank is not null)
+        {
+            // 4b. A production build older than the retained ones.
+            (action, rule, category) = (CleanupAction.Delete, CleanupRule.ProductionBeyondRetention, CandidateCategory.OldProductionImage);
+            reason = string.Create(CultureInfo.InvariantCulture, $"Production image beyond retention (#{rank.Rank} > {Policy.ProductionRetentionCount})");
+        }
+        else if (shas.Count == 0)
+        {
+            (action, rule, category) = (CleanupAction.Delete, CleanupRule.Untagged, CandidateCategory.Untagged);
+            reason = string.Create(CultureInfo.InvariantCulture, $"Untagged image ({Tenths(age):0.0}h old)");
+        }
+        else
+        {
+            (action, rule, category) = (CleanupAction.Delete, CleanupRule.NotInUse, CandidateCategory.OldPullRequestImage);
+            reason = string.Create(CultureInfo.InvariantCulture, $"Old image ({Tenths(age):0.0}h old, not in use)");
         }
 
-        if (images.Count == 0)
+        return new CleanupCandidate(image, action, rule, reason, age)
         {
-            yield break;
-        }
-
-        var first = images[0].Repository;
-        var single = true;
-        for (var i = 1; i < images.Count && single; i++)
-        {
-            single = string.Equals(images[i].Repository, first, StringComparison.OrdinalIgnoreCase);
-        }
-
-        if (single)
-        {
-            var all = new int[images.Count];
-            for (var i = 0; i < all.Length; i++)
-            {
-                all[i] = i;
-            }
-
-            yield return all;
-            yield break;
-        }
-
-        var groups = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < images.Count; i++)
-        {
-            var repository = images[i].Repository ?? string.Empty;
-            if (!groups.TryGetValue(repository, out var list))
-            {
-                list = new List<int>();
-                groups.Add(repository, list);
-            }
-
-            list.Add(i);
-        }
-
-        foreach (var list in groups.Values)
-        {
-            yield return list.ToArray();
-        }
+            Category = category,
+            KeptBy = keep.Select(k => k.Rule).Distinct().ToArray(),
+            Protections = protections,
+            PullRequestNumber = pullRequest?.Number ?? protections.Select(p => p.PullRequestNumber).Min(),
+            CommitSha = rule == CleanupRule.OpenPullRequest ? pullRequest!.Value.Sha : rank?.Sha ?? pullRequest?.Sha ?? shas.FirstOrDefault(),
+            ProductionRank = rank?.Rank,
+            DecidedAt = now,
+            Settings = settings,
+        };
     }
 
-    /// <summary>Lowercase, hex-only, one entry per commit (an abbreviation of an earlier entry is the same commit), newest first.</summary>
-    private static List<string>? NormalizeHistory(IReadOnlyList<string>? history)
+    /// <summary>
+    /// Stops when the evidence cannot be decided from safely; warns when it can, with a caveat.
+    /// </summary>
+    private static void CheckStacks(Evidence evidence, Deployments deployed, List<string> warnings)
     {
-        if (history is null)
+        if (evidence.ProductionStackName is { } production && deployed.ProductionImageCount == 0)
         {
-            return null;
+            throw new ProtectionException(ProtectionException.ProductionStackHasNoImage, "CloudFormation",
+                $"The production stack '{production}' runs no image of repository '{evidence.Repository.Name}' (nested stacks, every function version included). " +
+                "A cleanup that knew nothing of production would delete what it runs, so nothing is decided. Check -ProductionStackName (PRODUCTION_STACK_NAME), -RepositoryName (ECR_REPOSITORY_NAME) and -Region.");
         }
 
-        var distinct = new List<string>(history.Count);
-        var seen = new ShaPrefixIndex<bool>();
-        foreach (var entry in history)
+        if (evidence.StacksInProgress.Count == 0)
         {
-            var sha = CommitSha.Normalize(entry?.Trim());
-            if (sha is null || MatchesAny(seen, sha))
-            {
-                continue;
-            }
-
-            seen.Add(sha, true);
-            distinct.Add(sha);
+            return;
         }
 
-        return distinct;
+        var names = string.Join(", ", evidence.StacksInProgress.Select(s => $"{s.StackName} ({s.Status})").Order(StringComparer.Ordinal));
+        if (evidence.OpenPullRequests is null || evidence.ProductionHistory is null)
+        {
+            // Mid-update, a stack may roll back to the images it ran before; only GitHub's history and open pull
+            // requests keep those, and GitHub was not read.
+            throw new ProtectionException(ProtectionException.StackInProgress, "CloudFormation",
+                $"Stacks are changing: {names}. While a stack updates it may roll back to images it no longer names, and with -SkipGitHub nothing else protects them. Run again when the stacks are stable, or without -SkipGitHub.");
+        }
+
+        warnings.Add($"Stacks are changing: {names}. What they run now is protected; the images they could roll back to are protected by production retention and open pull requests.");
     }
 
-    private static bool MatchesAny<T>(ShaPrefixIndex<T> index, string sha)
+    /// <summary>
+    /// Rule 4's numbering, the one the reasons, the candidates, the protected images and the report show: build #1
+    /// is what production's $LATEST runs now (however many commits its functions were built from), then each
+    /// history commit, newest first, that has images here not yet numbered. An image gets the number of its build.
+    /// </summary>
+    private static Dictionary<string, Build> RankProductionBuilds(ImageFacts facts, IReadOnlyCollection<string> current, IReadOnlyList<string>? history)
     {
-        foreach (var candidate in index.Candidates(sha))
+        var builds = new Dictionary<string, Build>(StringComparer.Ordinal);
+        var rank = 0;
+        void Number(IEnumerable<string> shas)
         {
-            if (CommitSha.Matches(candidate.Key, sha))
+            var images = shas.SelectMany(sha => facts.FindByCommit(sha).Select(image => (image.Digest, Sha: sha)))
+                .Where(i => !builds.ContainsKey(i.Digest)).DistinctBy(i => i.Digest).ToList();
+            if (images.Count == 0)
             {
-                return true;
+                return;
+            }
+
+            rank++;
+            foreach (var (digest, sha) in images)
+            {
+                builds[digest] = new Build(rank, sha);
             }
         }
 
-        return false;
+        Number(current);
+        foreach (var sha in (history ?? Array.Empty<string>()).Select(s => CommitSha.Normalize(s?.Trim())).OfType<string>())
+        {
+            Number(new[] { sha });
+        }
+
+        return builds;
     }
 
     private static ShaPrefixIndex<int>? IndexPullRequests(IReadOnlyDictionary<string, int>? openPullRequests)
@@ -194,8 +296,7 @@ public sealed class CleanupEngine
         var index = new ShaPrefixIndex<int>();
         foreach (var (key, number) in openPullRequests)
         {
-            var sha = CommitSha.Normalize(key?.Trim());
-            if (sha is not null)
+            if (CommitSha.Normalize(key?.Trim()) is { } sha)
             {
                 index.Add(sha, number);
             }
@@ -204,481 +305,29 @@ public sealed class CleanupEngine
         return index;
     }
 
-    /// <summary>What the tags of one image say.</summary>
-    private struct TagFacts
-    {
-        public string? LatestTag;
-        public string? UnknownTag;
-        public string[]? Shas;
-    }
+    /// <summary>The lowest-numbered open pull request one of the SHAs belongs to.</summary>
+    private static (int Number, string Sha)? OpenPullRequest(IReadOnlyList<string> shas, ShaPrefixIndex<int>? pullRequests) =>
+        pullRequests is null
+            ? null
+            : shas.SelectMany(sha => pullRequests.Candidates(sha).Where(c => CommitSha.Matches(c.Key, sha)).Select(c => ((int Number, string Sha)?)(c.Value, sha)))
+                .OrderBy(p => p!.Value.Number).ThenBy(p => p!.Value.Sha, StringComparer.Ordinal).FirstOrDefault();
 
-    /// <summary>One decision while it is being made; becomes a <see cref="CleanupCandidate"/> at the end.</summary>
-    private struct Decision
-    {
-        public CleanupAction Action;
-        public CleanupRule Rule;
-        public string Reason;
-        public CandidateCategory Category;
-        public int? PullRequestNumber;
-        public string? CommitSha;
-        public int? ProductionRank;
-        public IReadOnlyList<ProtectedImage> Protections;
-        public double AgeHours;
+    /// <summary>
+    /// Hours to one decimal, rounded down, so that "23.9h &lt; 24h" never reads "24.0h &lt; 24h"; the inner rounding
+    /// drops floating-point noise, so that 120.3 hours (120.29999…) still reads 120.3.
+    /// </summary>
+    private static double Tenths(double hours) => Math.Floor(Math.Round(hours * 10, 6)) / 10;
 
-        public void Keep(CleanupRule rule, string reason)
-        {
-            Action = CleanupAction.Keep;
-            Rule = rule;
-            Reason = reason;
-            Category = CandidateCategory.None;
-        }
+    /// <summary>One reason to keep an image; <see cref="Protection"/> when it is a protection Get-ProtectedImage lists.</summary>
+    private sealed record Keep(CleanupRule Rule, string Text, ProtectedImage? Protection = null);
 
-        public void Delete(CleanupRule rule, string reason, CandidateCategory category)
-        {
-            Action = CleanupAction.Delete;
-            Rule = rule;
-            Reason = reason;
-            Category = category;
-        }
-    }
+    /// <summary>A production build's number and the commit that put the image in it.</summary>
+    private sealed record Build(int Rank, string Sha);
+}
 
-    private sealed class Context
-    {
-        private readonly CleanupEngine engine;
-        private readonly ProtectionSet protections;
-        private readonly List<string>? history;
-        private readonly ShaPrefixIndex<int>? pullRequests;
-        private readonly DateTimeOffset now;
-        private readonly double minAgeHours;
-        private readonly int retention;
-
-        public Context(CleanupEngine engine, ProtectionSet protections, List<string>? history, ShaPrefixIndex<int>? pullRequests, DateTimeOffset now)
-        {
-            this.engine = engine;
-            this.protections = protections;
-            this.history = history;
-            this.pullRequests = pullRequests;
-            this.now = now;
-            minAgeHours = engine.Policy.MinImageAge.TotalHours;
-            retention = engine.Policy.ProductionRetentionCount;
-        }
-
-        public void DecideRepository(IReadOnlyList<EcrImage> images, int[] members, CleanupCandidate[] results)
-        {
-            var count = members.Length;
-            var byDigest = new Dictionary<string, int>(count, StringComparer.OrdinalIgnoreCase);
-            var facts = new TagFacts[count];
-
-            // Production rank of every distinct commit SHA the tags carry; int.MaxValue: not a production commit.
-            var shaRanks = new Dictionary<string, int>(count, StringComparer.Ordinal);
-            var hasRelations = false;
-
-            for (var i = 0; i < count; i++)
-            {
-                var image = images[members[i]];
-                if (string.IsNullOrEmpty(image.Digest))
-                {
-                    throw new ArgumentException($"The image list holds an image of repository '{image.Repository}' without a digest.", nameof(images));
-                }
-
-                if (!byDigest.TryAdd(image.Digest, i))
-                {
-                    throw new ArgumentException($"The image list holds {image.Repository}@{image.Digest} twice; list each image once.", nameof(images));
-                }
-
-                facts[i] = ReadTags(image.Tags, shaRanks);
-                hasRelations |= image.SubjectDigest is not null || (image.ChildDigests?.Count ?? 0) > 0;
-            }
-
-            RankProductionCommits(shaRanks);
-
-            var decisions = new Decision[count];
-            for (var i = 0; i < count; i++)
-            {
-                decisions[i] = DecideOne(images[members[i]], facts[i], shaRanks);
-            }
-
-            if (hasRelations)
-            {
-                KeepWhatKeptImagesNeed(images, members, byDigest, decisions);
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                ref var d = ref decisions[i];
-                results[members[i]] = new CleanupCandidate(images[members[i]], d.Action, d.Rule, d.Reason, d.AgeHours)
-                {
-                    Category = d.Category,
-                    PullRequestNumber = d.PullRequestNumber,
-                    CommitSha = d.CommitSha,
-                    ProductionRank = d.ProductionRank,
-                    Protections = d.Protections,
-                    DecidedAt = now,
-                };
-            }
-        }
-
-        private TagFacts ReadTags(IReadOnlyList<string>? tags, Dictionary<string, int> shaRanks)
-        {
-            var facts = default(TagFacts);
-            if (tags is null || tags.Count == 0)
-            {
-                return facts;
-            }
-
-            string? firstSha = null;
-            List<string>? moreShas = null;
-            foreach (var tag in tags)
-            {
-                if (tag is null)
-                {
-                    continue;
-                }
-
-                switch (engine.Classifier.Classify(tag, out var sha))
-                {
-                    case TagKind.Latest:
-                        facts.LatestTag = MinOrdinal(facts.LatestTag, tag);
-                        break;
-                    case TagKind.Unknown:
-                        facts.UnknownTag = MinOrdinal(facts.UnknownTag, tag);
-                        break;
-                    default:
-                        shaRanks.TryAdd(sha!, int.MaxValue);
-                        if (firstSha is null)
-                        {
-                            firstSha = sha;
-                        }
-                        else if (sha != firstSha && (moreShas is null || !moreShas.Contains(sha!)))
-                        {
-                            (moreShas ??= new List<string>()).Add(sha!);
-                        }
-
-                        break;
-                }
-            }
-
-            if (firstSha is not null)
-            {
-                if (moreShas is null)
-                {
-                    facts.Shas = new[] { firstSha };
-                }
-                else
-                {
-                    moreShas.Add(firstSha);
-                    moreShas.Sort(StringComparer.Ordinal);
-                    facts.Shas = moreShas.ToArray();
-                }
-            }
-
-            return facts;
-        }
-
-        /// <summary>
-        /// Walks the production history newest first and numbers the commits that have at least one image here:
-        /// 1, 2, 3, ... A tag SHA gets the number of the newest history commit it matches.
-        /// </summary>
-        private void RankProductionCommits(Dictionary<string, int> shaRanks)
-        {
-            if (history is null || history.Count == 0 || shaRanks.Count == 0)
-            {
-                return;
-            }
-
-            var tagShas = new ShaPrefixIndex<bool>();
-            foreach (var sha in shaRanks.Keys)
-            {
-                tagShas.Add(sha, true);
-            }
-
-            var rank = 0;
-            foreach (var commit in history)
-            {
-                var present = false;
-                foreach (var candidate in tagShas.Candidates(commit))
-                {
-                    if (!CommitSha.Matches(candidate.Key, commit))
-                    {
-                        continue;
-                    }
-
-                    present = true;
-                    ref var current = ref CollectionsMarshal.GetValueRefOrNullRef(shaRanks, candidate.Key);
-                    current = Math.Min(current, rank + 1);
-                }
-
-                if (present)
-                {
-                    rank++;
-                }
-            }
-        }
-
-        private Decision DecideOne(EcrImage image, TagFacts facts, Dictionary<string, int> shaRanks)
-        {
-            var decision = default(Decision);
-            decision.Protections = Array.Empty<ProtectedImage>();
-
-            // What the tags tie the image to: its best production rank and its open pull request.
-            var rank = int.MaxValue;
-            string? rankSha = null;
-            int? pullRequest = null;
-            string? pullRequestSha = null;
-            if (facts.Shas is not null)
-            {
-                foreach (var sha in facts.Shas)
-                {
-                    var shaRank = shaRanks[sha];
-                    if (shaRank < rank)
-                    {
-                        rank = shaRank;
-                        rankSha = sha;
-                    }
-
-                    if (pullRequests is not null)
-                    {
-                        foreach (var candidate in pullRequests.Candidates(sha))
-                        {
-                            if (CommitSha.Matches(candidate.Key, sha) && (pullRequest is null || candidate.Value < pullRequest))
-                            {
-                                pullRequest = candidate.Value;
-                                pullRequestSha = sha;
-                            }
-                        }
-                    }
-                }
-            }
-
-            decision.ProductionRank = rank == int.MaxValue ? null : rank;
-            decision.PullRequestNumber = pullRequest;
-            decision.CommitSha = rankSha ?? pullRequestSha ?? facts.Shas?[0];
-
-            var pushTimeKnown = image.PushedAt != default;
-            var ageHours = pushTimeKnown ? (now - image.PushedAt).TotalHours : double.NaN;
-            decision.AgeHours = ageHours;
-
-            // 1. Protected: something runs it, or someone said it must stay.
-            var imageProtections = protections.Get(image.Repository, image.Digest);
-            if (imageProtections.Count > 0)
-            {
-                decision.Protections = Sorted(imageProtections, out var reason);
-                decision.PullRequestNumber ??= MinPullRequest(imageProtections);
-                decision.Keep(CleanupRule.Protected, reason);
-                return decision;
-            }
-
-            // 2. Too young, pushed in the future (clock skew) or at an unknown time.
-            if (!pushTimeKnown)
-            {
-                decision.Keep(CleanupRule.MinimumAge, "Push time unknown, kept for safety");
-                return decision;
-            }
-
-            if (ageHours < minAgeHours)
-            {
-                decision.Keep(CleanupRule.MinimumAge, string.Create(CultureInfo.InvariantCulture, $"Younger than minimum age ({Tenths(ageHours):0.0}h < {minAgeHours:0.##}h)"));
-                return decision;
-            }
-
-            // 3. A latest tag.
-            if (facts.LatestTag is not null)
-            {
-                decision.Keep(CleanupRule.Latest, $"Latest tag '{facts.LatestTag}'");
-                return decision;
-            }
-
-            // 4a. One of the newest production commits.
-            if (rank <= retention)
-            {
-                decision.Keep(CleanupRule.ProductionRetention, string.Create(CultureInfo.InvariantCulture, $"Production image #{rank} of {retention} kept for rollback"));
-                return decision;
-            }
-
-            // 5. An open pull request's commit.
-            if (pullRequest is not null)
-            {
-                decision.CommitSha = pullRequestSha;
-                decision.Keep(CleanupRule.OpenPullRequest, string.Create(CultureInfo.InvariantCulture, $"Open pull request #{pullRequest}"));
-                return decision;
-            }
-
-            // 6. A tag nobody recognizes.
-            if (facts.UnknownTag is not null)
-            {
-                decision.Keep(CleanupRule.UnknownTag, $"Unknown tag pattern '{facts.UnknownTag}' kept for safety");
-                return decision;
-            }
-
-            // Safety: a commit image cannot be judged without the history and the pull requests.
-            if (facts.Shas is not null && (history is null || pullRequests is null))
-            {
-                var missing = history is null && pullRequests is null
-                    ? "Production history and open pull requests"
-                    : history is null ? "Production history" : "Open pull requests";
-                decision.Keep(CleanupRule.CommitStatusUnknown, $"{missing} unknown, commit image kept for safety");
-                return decision;
-            }
-
-            // 4b. A production commit older than the retained ones.
-            if (rank != int.MaxValue)
-            {
-                decision.Delete(CleanupRule.ProductionBeyondRetention, string.Create(CultureInfo.InvariantCulture, $"Production image beyond retention (#{rank} > {retention})"), CandidateCategory.OldProductionImage);
-                return decision;
-            }
-
-            // 7. No tags at all (may still be kept below, as part of a kept image).
-            if (facts.Shas is null)
-            {
-                decision.Delete(CleanupRule.Untagged, string.Create(CultureInfo.InvariantCulture, $"Untagged image ({Tenths(ageHours):0.0}h old)"), CandidateCategory.Untagged);
-                return decision;
-            }
-
-            // 8. A commit that is neither production nor an open pull request's.
-            decision.Delete(CleanupRule.NotInUse, string.Create(CultureInfo.InvariantCulture, $"Old image ({Tenths(ageHours):0.0}h old, not in use)"), CandidateCategory.OldPullRequestImage);
-            return decision;
-        }
-
-        /// <summary>
-        /// The fixpoint: a kept index keeps the manifests it lists, a kept image keeps its referrers, and what they
-        /// keep is kept in turn. Which images are kept does not depend on the order; the reason names the subject,
-        /// else the index with the smallest digest among the kept ones that list it.
-        /// </summary>
-        private static void KeepWhatKeptImagesNeed(IReadOnlyList<EcrImage> images, int[] members, Dictionary<string, int> byDigest, Decision[] decisions)
-        {
-            var count = members.Length;
-            var referrers = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
-            var queue = new Queue<int>();
-            for (var i = 0; i < count; i++)
-            {
-                var subject = images[members[i]].SubjectDigest;
-                if (subject is not null)
-                {
-                    if (!referrers.TryGetValue(subject, out var list))
-                    {
-                        list = new List<int>(1);
-                        referrers.Add(subject, list);
-                    }
-
-                    list.Add(i);
-                }
-
-                if (decisions[i].Action == CleanupAction.Keep)
-                {
-                    queue.Enqueue(i);
-                }
-            }
-
-            var rescued = new List<int>();
-            while (queue.Count > 0)
-            {
-                var kept = queue.Dequeue();
-                var image = images[members[kept]];
-                if (image.ChildDigests is { Count: > 0 } children)
-                {
-                    foreach (var child in children)
-                    {
-                        if (child is not null && byDigest.TryGetValue(child, out var c) && decisions[c].Action == CleanupAction.Delete)
-                        {
-                            decisions[c].Action = CleanupAction.Keep;
-                            rescued.Add(c);
-                            queue.Enqueue(c);
-                        }
-                    }
-                }
-
-                if (referrers.TryGetValue(image.Digest, out var refs))
-                {
-                    foreach (var r in refs)
-                    {
-                        if (decisions[r].Action == CleanupAction.Delete)
-                        {
-                            decisions[r].Action = CleanupAction.Keep;
-                            rescued.Add(r);
-                            queue.Enqueue(r);
-                        }
-                    }
-                }
-            }
-
-            if (rescued.Count == 0)
-            {
-                return;
-            }
-
-            // Name, for each rescued image, a kept image that needs it, independently of the input order.
-            var keptParent = new Dictionary<int, string>();
-            for (var i = 0; i < count; i++)
-            {
-                if (decisions[i].Action != CleanupAction.Keep || images[members[i]].ChildDigests is not { Count: > 0 } children)
-                {
-                    continue;
-                }
-
-                var parentDigest = images[members[i]].Digest;
-                foreach (var child in children)
-                {
-                    if (child is not null && byDigest.TryGetValue(child, out var c) && c != i &&
-                        (!keptParent.TryGetValue(c, out var best) || string.CompareOrdinal(parentDigest, best) < 0))
-                    {
-                        keptParent[c] = parentDigest;
-                    }
-                }
-            }
-
-            foreach (var r in rescued)
-            {
-                ref var decision = ref decisions[r];
-                var subject = images[members[r]].SubjectDigest;
-                if (subject is not null && byDigest.TryGetValue(subject, out var s) && s != r && decisions[s].Action == CleanupAction.Keep)
-                {
-                    decision.Keep(CleanupRule.ReferrerOfKept, $"Referrer of kept image {ProtectionDescription.ShortDigest(images[members[s]].Digest)}");
-                }
-                else
-                {
-                    decision.Keep(CleanupRule.IndexChildOfKept, $"Child of kept image index {ProtectionDescription.ShortDigest(keptParent[r])}");
-                }
-            }
-        }
-
-        private static IReadOnlyList<ProtectedImage> Sorted(IReadOnlyList<ProtectedImage> imageProtections, out string reason)
-        {
-            if (imageProtections.Count == 1)
-            {
-                reason = ProtectionDescription.Describe(imageProtections[0]);
-                return new[] { imageProtections[0] };
-            }
-
-            var described = imageProtections
-                .Select(p => (Protection: p, Text: ProtectionDescription.Describe(p)))
-                .OrderBy(p => p.Text, StringComparer.Ordinal)
-                .ThenBy(p => p.Protection.Reason)
-                .ToArray();
-            reason = string.Join("; ", described.Select(p => p.Text).Distinct(StringComparer.Ordinal));
-            return described.Select(p => p.Protection).ToArray();
-        }
-
-        private static int? MinPullRequest(IReadOnlyList<ProtectedImage> imageProtections)
-        {
-            int? min = null;
-            foreach (var p in imageProtections)
-            {
-                if (p.PullRequestNumber is { } n && (min is null || n < min))
-                {
-                    min = n;
-                }
-            }
-
-            return min;
-        }
-
-        private static string? MinOrdinal(string? current, string candidate) =>
-            current is null || string.CompareOrdinal(candidate, current) < 0 ? candidate : current;
-
-        /// <summary>
-        /// Hours to one decimal, rounded down, so that "23.9h &lt; 24h" never reads "24.0h &lt; 24h"; the inner rounding
-        /// drops floating-point noise, so that 120.3 hours (120.29999…) still reads 120.3.
-        /// </summary>
-        private static double Tenths(double hours) => Math.Floor(Math.Round(hours * 10, 6)) / 10;
-    }
+/// <summary>What the engine decided from one evidence: a candidate per image, newest push first, and what it noticed.</summary>
+public sealed record CleanupDecisions(Evidence Evidence, IReadOnlyList<CleanupCandidate> Candidates, IReadOnlyList<string> Warnings)
+{
+    /// <summary>What Get-ProtectedImage lists: every protection of every kept image, in the candidates' order.</summary>
+    public IEnumerable<ProtectedImage> Protected => Candidates.Where(c => !c.IsDelete).SelectMany(c => c.Protections);
 }

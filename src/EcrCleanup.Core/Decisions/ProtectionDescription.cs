@@ -24,9 +24,10 @@ public static class ProtectionDescription
                     ? string.Create(CultureInfo.InvariantCulture, $"Open pull request #{number}")
                     : "Open pull request";
             case ProtectionReason.ProductionRetention:
+                var rank = protection.ProductionRank is { } r ? string.Create(CultureInfo.InvariantCulture, $" #{r}") : string.Empty;
                 return string.IsNullOrEmpty(protection.CommitSha)
-                    ? "Production image kept for rollback"
-                    : $"Production image kept for rollback ({Abbreviate(protection.CommitSha)})";
+                    ? $"Production build{rank} kept for rollback"
+                    : $"Production build{rank} kept for rollback ({Abbreviate(protection.CommitSha)})";
             case ProtectionReason.IndexChild:
                 return $"Child of protected image index {ShortDigest(protection.ParentDigest)}";
             case ProtectionReason.Referrer:

@@ -9,9 +9,6 @@ public sealed record DeletionOptions
     /// <summary>Stop before deleting anything when more than this share of the repository's images would be deleted; null for no limit.</summary>
     public double? MaxDeletePercent { get; init; }
 
-    /// <summary>A plan older than this has its protected set read again before anything is deleted.</summary>
-    public TimeSpan MaxPlanAge { get; init; } = TimeSpan.FromMinutes(10);
-
     /// <summary>Nothing is deleted; every candidate that would be is reported as <see cref="DeletionOutcome.WouldDelete"/>.</summary>
     public bool DryRun { get; init; }
 

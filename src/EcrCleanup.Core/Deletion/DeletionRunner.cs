@@ -1,6 +1,5 @@
 using System.Globalization;
 using EcrCleanup.Abstractions;
-using EcrCleanup.Decisions;
 using EcrCleanup.Model;
 
 namespace EcrCleanup.Deletion;
@@ -26,13 +25,13 @@ public sealed class DeletionRunner
     }
 
     /// <param name="candidates">One repository's candidates, as decided.</param>
-    /// <param name="readProtections">Reads the protected set again, for a plan older than <see cref="DeletionOptions.MaxPlanAge"/>.</param>
+    /// <param name="readAgain">The repository as it is now, read just before deleting (in a dry run, what the plan was decided from).</param>
     /// <param name="confirm">Asked once per image about to be deleted (ShouldProcess); false skips it. Also asked in a dry run, to show it.</param>
     /// <param name="report">Told each result as it is known.</param>
     public async Task<IReadOnlyList<DeletionResult>> RunAsync(
         string repository,
         IReadOnlyList<CleanupCandidate> candidates,
-        Func<CancellationToken, Task<ProtectionSet>> readProtections,
+        Func<CancellationToken, Task<RepositoryNow>> readAgain,
         Func<CleanupCandidate, Task<bool>> confirm,
         Action<DeletionResult> report,
         CancellationToken cancellationToken)
@@ -62,25 +61,13 @@ public sealed class DeletionRunner
             return results;
         }
 
-        var fresh = new Dictionary<string, EcrImage>(StringComparer.Ordinal);
-        await foreach (var image in _ecr.DescribeImagesAsync(repository, cancellationToken).ConfigureAwait(false))
-        {
-            fresh[image.Digest] = image;
-        }
-
-        CheckLimits(repository, deletions.Count, fresh.Count);
-
-        ProtectionSet? protections = null;
-        var oldest = deletions.Min(c => c.DecidedAt);
-        if (_time.GetUtcNow() - oldest > _options.MaxPlanAge)
-        {
-            protections = await readProtections(cancellationToken).ConfigureAwait(false);
-        }
+        var now = await readAgain(cancellationToken).ConfigureAwait(false);
+        CheckLimits(repository, deletions.Count, now.Images.Count);
 
         var approved = new List<CleanupCandidate>();
         foreach (var candidate in deletions)
         {
-            if (Recheck(candidate, fresh, protections) is { } why)
+            if (Recheck(candidate, now) is { } why)
             {
                 Record(Skip(candidate, why));
             }
@@ -139,23 +126,22 @@ public sealed class DeletionRunner
         }
     }
 
-    private static string? Recheck(CleanupCandidate candidate, IReadOnlyDictionary<string, EcrImage> fresh, ProtectionSet? protections)
+    private static string? Recheck(CleanupCandidate candidate, RepositoryNow now)
     {
-        if (!fresh.TryGetValue(candidate.Digest, out var now))
+        if (!now.Images.TryGetValue(candidate.Digest, out var image))
         {
             return "no longer in the repository";
         }
 
-        var gained = now.Tags.Except(candidate.Tags, StringComparer.Ordinal).ToArray();
+        var gained = image.Tags.Except(candidate.Tags, StringComparer.Ordinal).ToArray();
         if (gained.Length > 0)
         {
             return $"gained tag(s) {string.Join(", ", gained)} since the plan";
         }
 
-        if (protections is not null && protections.Contains(candidate.Repository, candidate.Digest))
+        if (now.Decisions is not null && (!now.Decisions.TryGetValue(candidate.Digest, out var decision) || !decision.IsDelete))
         {
-            var why = protections.Get(candidate.Repository, candidate.Digest)[0];
-            return $"protected since the plan: {ProtectionDescription.Describe(why)}";
+            return $"kept when decided again: {decision?.Reason ?? "not decided"}";
         }
 
         return null;
@@ -234,4 +220,11 @@ public sealed class DeletionRunner
 
     private DeletionResult Skip(CleanupCandidate candidate, string why) =>
         new(candidate, DeletionOutcome.Skipped, _time.GetUtcNow()) { SkipReason = why };
+}
+
+/// <summary>A repository as it is just before deleting: its images, and the decisions made again from a fresh read when there are any.</summary>
+public sealed record RepositoryNow(IReadOnlyDictionary<string, EcrImage> Images, IReadOnlyDictionary<string, CleanupCandidate>? Decisions)
+{
+    public static RepositoryNow Of(IEnumerable<EcrImage> images, IEnumerable<CleanupCandidate>? decisions = null) =>
+        new(images.ToDictionary(i => i.Digest, StringComparer.Ordinal), decisions?.ToDictionary(c => c.Digest, StringComparer.Ordinal));
 }

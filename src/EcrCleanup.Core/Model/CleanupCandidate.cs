@@ -117,11 +117,20 @@ public sealed class CleanupCandidate
     /// <summary>1 for the newest production commit with images in the repository, 2 for the one before, ...; null for a non-production image.</summary>
     public int? ProductionRank { get; init; }
 
-    /// <summary>The protections that kept the image (rule <see cref="CleanupRule.Protected"/>); empty otherwise.</summary>
+    /// <summary>Every rule that keeps the image, in the tree's order (the first is <see cref="Rule"/>); empty for a deletion.</summary>
+    public IReadOnlyList<CleanupRule> KeptBy { get; init; } = Array.Empty<CleanupRule>();
+
+    /// <summary>
+    /// Every protection that keeps the image: what runs it, a retained production build, an open pull request, a
+    /// protected index or subject, or something piped in. What Get-ProtectedImage lists for it.
+    /// </summary>
     public IReadOnlyList<ProtectedImage> Protections { get; init; } = Array.Empty<ProtectedImage>();
 
-    /// <summary>When the decision was made: a plan older than Remove-EcrCleanupCandidate's -MaxPlanAge has its protected set read again.</summary>
+    /// <summary>When the decision was made.</summary>
     public DateTimeOffset DecidedAt { get; init; }
+
+    /// <summary>What the image was read and decided with: Remove-EcrCleanupCandidate reads and decides its repository again with them before deleting.</summary>
+    public Configuration.CleanupSettings? Settings { get; init; }
 
     public bool IsDelete => Action == CleanupAction.Delete;
 

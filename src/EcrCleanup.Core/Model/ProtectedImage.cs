@@ -33,7 +33,11 @@ public enum DeploymentEnvironment
     PullRequest,
 }
 
-/// <summary>One image kept for one reason. An image protected for several reasons appears once per reason.</summary>
+/// <summary>
+/// One reason something runs or may run an image again: what Get-ProtectedImage lists. The decision engine makes
+/// them (<see cref="CleanupCandidate.Protections"/>); an image protected for several reasons has one per reason.
+/// Piped into Get-EcrCleanupCandidate, any such object (or any object with Repository and Digest) adds protection.
+/// </summary>
 public sealed record ProtectedImage
 {
     public ProtectedImage(string repository, string digest, ProtectionReason reason)
@@ -67,17 +71,14 @@ public sealed record ProtectedImage
     /// <summary>The commit SHA that ties it to a pull request or to the production history.</summary>
     public string? CommitSha { get; init; }
 
+    /// <summary>For <see cref="ProtectionReason.ProductionRetention"/>: 1 for the production build running now, 2 for the one before, ...</summary>
+    public int? ProductionRank { get; init; }
+
     /// <summary>For <see cref="ProtectionReason.IndexChild"/> and <see cref="ProtectionReason.Referrer"/>: the protected image it belongs to.</summary>
     public string? ParentDigest { get; init; }
 
     /// <summary>Free text for protection from outside the module.</summary>
     public string? Source { get; init; }
-
-    /// <summary>
-    /// The protection run this came from, with the images, the production history and the open pull requests it
-    /// read: Get-EcrCleanupCandidate decides from it instead of reading every source again.
-    /// </summary>
-    public Protection.ProtectionResult? Run { get; init; }
 
     public override string ToString() => $"{ImageName.Format(Repository, Digest, Tags)}: {Reason}";
 }

@@ -1,6 +1,6 @@
 using EcrCleanup.Deletion;
 using EcrCleanup.Model;
-using EcrCleanup.Protection;
+using EcrCleanup.Decisions;
 
 namespace EcrCleanup.Reporting;
 
@@ -8,8 +8,7 @@ namespace EcrCleanup.Reporting;
 public static class CleanupReportBuilder
 {
     public static CleanupReport Build(
-        ProtectionResult protection,
-        IReadOnlyList<CleanupCandidate> decisions,
+        CleanupDecisions decided,
         IReadOnlyList<DeletionResult> results,
         bool dryRun,
         DateTimeOffset started,
@@ -17,14 +16,15 @@ public static class CleanupReportBuilder
         IReadOnlyDictionary<string, int> calls,
         ReportConfiguration configuration)
     {
-        var inUse = protection.Protected.Where(p => p.Reason is ProtectionReason.Deployed or ProtectionReason.DeployedOutsideStacks).ToList();
+        var decisions = decided.Candidates;
+        var inUse = decided.Protected.Where(p => p.Reason is ProtectionReason.Deployed or ProtectionReason.DeployedOutsideStacks).ToList();
         int Distinct(IEnumerable<ProtectedImage> protections) => protections.Select(p => p.Digest).Distinct(StringComparer.Ordinal).Count();
         var candidates = decisions.Where(d => d.IsDelete).ToList();
         var removed = results.Where(r => r.Outcome is DeletionOutcome.Deleted or DeletionOutcome.WouldDelete).ToList();
 
         return new CleanupReport
         {
-            Repository = protection.Repository.Name,
+            Repository = decided.Evidence.Repository.Name,
             ExecutionTime = started,
             DryRun = dryRun,
             TotalImages = decisions.Count,
@@ -45,7 +45,7 @@ public static class CleanupReportBuilder
                 .DistinctBy(p => p.Digest, StringComparer.Ordinal).ToList(),
             CandidateList = candidates,
             Results = results,
-            Warnings = protection.Warnings.Concat(results.Where(r => r.Outcome == DeletionOutcome.Skipped && r.Candidate.IsDelete)
+            Warnings = decided.Warnings.Concat(results.Where(r => r.Outcome == DeletionOutcome.Skipped && r.Candidate.IsDelete)
                 .Select(r => $"Not deleted: {r.Candidate.Image} ({r.SkipReason})")).ToList(),
             Calls = calls,
             Duration = finished - started,

@@ -1,9 +1,6 @@
 using System.Management.Automation;
 using EcrCleanup.Commands.Infrastructure;
-using EcrCleanup.Configuration;
-using EcrCleanup.Decisions;
 using EcrCleanup.Model;
-using EcrCleanup.Protection;
 
 namespace EcrCleanup.Commands;
 
@@ -12,45 +9,29 @@ namespace EcrCleanup.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "EcrCleanupCandidate")]
 [OutputType(typeof(CleanupCandidate))]
-public sealed class GetEcrCleanupCandidateCommand : ProtectionCmdletBase
+public sealed class GetEcrCleanupCandidateCommand : DecisionCmdletBase
 {
     private readonly List<ProtectedImage> _piped = new();
 
     /// <summary>
-    /// Protected images: the output of Get-ProtectedImage, or any object with Repository and Digest properties
-    /// (an ECS or Kubernetes inventory). Without it, the protected set is read here.
+    /// More protection: any object with Repository and Digest properties (an ECS or Kubernetes inventory, the output
+    /// of Get-ProtectedImage). It adds to what the command finds itself; it can never take a protection away.
     /// </summary>
     [Parameter(ValueFromPipeline = true)]
     public PSObject[]? InputObject { get; set; }
-
-    /// <summary>Images pushed more recently than this are kept. Default: MIN_IMAGE_AGE_HOURS, then 24.</summary>
-    [Parameter]
-    [ValidateRange(0.0, 87600.0)]
-    public double? MinImageAgeHours { get; set; }
 
     /// <summary>Emit every image with its decision, not only the ones to delete.</summary>
     [Parameter]
     public SwitchParameter IncludeKept { get; set; }
 
-    protected override double? MinImageAgeHoursSetting =>
-        EnvironmentDefaults.Number(MinImageAgeHours, ConfigurationDefaults.MinImageAgeHoursVariable, ConfigurationDefaults.MinImageAgeHours, 0, 87600);
-
     protected override Task ProcessRecordAsync()
     {
         foreach (var item in InputObject ?? Array.Empty<PSObject>())
         {
-            if (PipelineProtection.From(item) is { } protection)
-            {
-                _piped.Add(protection);
-            }
-            else
-            {
-                Error(new ErrorRecord(
-                    new ArgumentException($"'{item}' cannot protect an image: it needs a Repository and a Digest (sha256:<64 hex>) property."),
-                    "InvalidProtectionInput",
-                    ErrorCategory.InvalidArgument,
-                    item));
-            }
+            // An object meant to protect an image that cannot be read as a protection stops everything: going on
+            // would delete the very image it was meant to keep.
+            _piped.Add(PipelineProtection.From(item) ?? throw new TerminatingErrorException(ErrorRecords.InvalidInput("InvalidProtectionInput",
+                $"'{item}' cannot protect an image: it needs a Repository (a repository name, not a URI) and a Digest (sha256:<64 hex>) property. Nothing was decided or deleted.", item)));
         }
 
         return Task.CompletedTask;
@@ -58,27 +39,17 @@ public sealed class GetEcrCleanupCandidateCommand : ProtectionCmdletBase
 
     protected override async Task EndProcessingAsync()
     {
-        var policy = Policy;
-        var runs = _piped.Select(p => p.Run).OfType<ProtectionResult>().Distinct().ToList();
-        if (runs.Count == 0)
+        var decisions = await DecideAsync(_piped).ConfigureAwait(false);
+        foreach (var warning in decisions.Warnings)
         {
-            runs.Add(await ReadProtectionAsync().ConfigureAwait(false));
+            Warn(warning);
         }
 
-        var engine = new CleanupEngine(policy, TimeProvider.System);
-        foreach (var run in runs)
+        var candidates = decisions.Candidates;
+        Verbose($"{decisions.Evidence.Repository.Name}: {candidates.Count(c => c.IsDelete)} of {candidates.Count} images to delete");
+        foreach (var candidate in candidates.Where(c => IncludeKept || c.IsDelete))
         {
-            var protections = new ProtectionSet(run.Protected);
-            protections.AddRange(_piped.Where(p => p.Run is null || p.Run == run));
-            var candidates = engine.Decide(run.Images, protections, run.ProductionHistory, run.OpenPullRequestShas);
-            Verbose($"{run.Repository.Name}: {candidates.Count(c => c.IsDelete)} of {candidates.Count} images to delete");
-            foreach (var candidate in candidates)
-            {
-                if (IncludeKept || candidate.IsDelete)
-                {
-                    Emit(candidate);
-                }
-            }
+            Emit(candidate);
         }
     }
 }

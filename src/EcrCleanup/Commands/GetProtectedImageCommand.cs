@@ -9,20 +9,22 @@ namespace EcrCleanup.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ProtectedImage")]
 [OutputType(typeof(ProtectedImage))]
-public sealed class GetProtectedImageCommand : ProtectionCmdletBase
+public sealed class GetProtectedImageCommand : CleanupSettingsCmdletBase
 {
     protected override async Task ProcessRecordAsync()
     {
-        var result = await ReadProtectionAsync().ConfigureAwait(false);
-        foreach (var warning in result.Warnings)
+        var decisions = await DecideAsync().ConfigureAwait(false);
+        foreach (var warning in decisions.Warnings)
         {
             Warn(warning);
         }
 
-        Verbose($"{result.Protected.Count} protections for {result.Protected.Select(p => p.Digest).Distinct(StringComparer.Ordinal).Count()} of {result.Images.Count} images; {result.StackCount} stacks and {result.FunctionCount} functions read; calls: {string.Join(", ", Calls.Calls.Select(c => $"{c.Key}={c.Value}"))}");
-        foreach (var protection in result.Protected)
+        var protections = decisions.Protected.ToList();
+        var evidence = decisions.Evidence;
+        Verbose($"{protections.Count} protections for {protections.Select(p => p.Digest).Distinct(StringComparer.Ordinal).Count()} of {evidence.Images.Count} images; {evidence.StackCount} stacks and {evidence.FunctionCount} functions read; calls: {string.Join(", ", Calls.Calls.Select(c => $"{c.Key}={c.Value}"))}");
+        foreach (var protection in protections)
         {
-            Emit(protection with { Run = result });
+            Emit(protection);
         }
     }
 }

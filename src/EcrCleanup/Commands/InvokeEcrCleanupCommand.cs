@@ -1,8 +1,6 @@
 using System.Management.Automation;
 using System.Text;
 using EcrCleanup.Commands.Infrastructure;
-using EcrCleanup.Configuration;
-using EcrCleanup.Decisions;
 using EcrCleanup.Deletion;
 using EcrCleanup.Reporting;
 
@@ -13,14 +11,30 @@ namespace EcrCleanup.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "EcrCleanup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(CleanupReport))]
-public sealed class InvokeEcrCleanupCommand : DeletionCmdletBase
+public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
 {
     private string? _reportPath;
+    private string? _journalPath;
+    private bool _dryRun;
 
-    /// <summary>Images pushed more recently than this are kept. Default: MIN_IMAGE_AGE_HOURS, then 24.</summary>
+    /// <summary>Delete without asking for each image. -WhatIf still wins.</summary>
     [Parameter]
-    [ValidateRange(0.0, 87600.0)]
-    public double? MinImageAgeHours { get; set; }
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>A file that gets one JSON line per image before its delete call (intent) and after it (outcome).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JournalPath { get; set; }
+
+    /// <summary>Stop before deleting anything when more images than this would be deleted.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? MaxDeleteCount { get; set; }
+
+    /// <summary>Stop before deleting anything when more than this percentage of the repository's images would be deleted.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 100.0)]
+    public double? MaxDeletePercent { get; set; }
 
     /// <summary>Also write the report to this file.</summary>
     [Parameter]
@@ -31,14 +45,15 @@ public sealed class InvokeEcrCleanupCommand : DeletionCmdletBase
     [Parameter]
     public ReportFormat ReportFormat { get; set; } = ReportFormat.Text;
 
-    protected override double? MinImageAgeHoursSetting =>
-        EnvironmentDefaults.Number(MinImageAgeHours, ConfigurationDefaults.MinImageAgeHoursVariable, ConfigurationDefaults.MinImageAgeHours, 0, 87600);
-
     protected override Task BeginProcessingAsync()
     {
-        if (ReportPath is not null)
+        _reportPath = ReportPath is null ? null : ResolveOutputPath(ReportPath, nameof(ReportPath), "ReportFolderNotFound");
+        _journalPath = JournalPath is null ? null : ResolveOutputPath(JournalPath, nameof(JournalPath), "JournalFolderNotFound");
+        var forcedDryRun = EnvironmentDefaults.DryRun();
+        _dryRun = forcedDryRun || WhatIfRequested();
+        if (forcedDryRun)
         {
-            _reportPath = ResolveOutputPath(ReportPath, nameof(ReportPath), "ReportFolderNotFound");
+            Warn("DRY_RUN=true: a dry run, nothing is deleted.");
         }
 
         return base.BeginProcessingAsync();
@@ -46,31 +61,10 @@ public sealed class InvokeEcrCleanupCommand : DeletionCmdletBase
 
     protected override async Task EndProcessingAsync()
     {
-        var policy = Policy;
-        var started = DateTimeOffset.UtcNow;
-        var forcedDryRun = DryRunVariable();
-        var dryRun = forcedDryRun || IsWhatIf;
-        if (forcedDryRun)
-        {
-            Warn("DRY_RUN=true: a dry run, nothing is deleted.");
-        }
-
-        var protection = await ReadProtectionAsync().ConfigureAwait(false);
-        var decisions = new CleanupEngine(policy, TimeProvider.System).Decide(protection.Images, new ProtectionSet(protection.Protected), protection.ProductionHistory, protection.OpenPullRequestShas);
-        foreach (var warning in protection.Warnings)
-        {
-            Warn(warning);
-        }
-
-        // The plan is minutes old at most: no need to read the protected set a second time.
-        var options = new DeletionOptions { DryRun = dryRun, MaxPlanAge = TimeSpan.FromHours(1) };
-        var results = await DeleteCandidatesAsync(protection.Repository.Name, decisions, options).ConfigureAwait(false);
-
-        var report = CleanupReportBuilder.Build(protection, decisions, results, dryRun, started, DateTimeOffset.UtcNow, Calls.Calls,
-            new ReportConfiguration(policy.ProductionRetentionCount, policy.MinImageAgeHours, Clients.Session.Region, dryRun,
-                EnvironmentDefaults.String(ProductionStackName, ConfigurationDefaults.ProductionStackNameVariable, ConfigurationDefaults.ProductionStackName),
-                EnvironmentDefaults.String(PullRequestStackPrefix, ConfigurationDefaults.PullRequestStackPrefixVariable, ConfigurationDefaults.PullRequestStackPrefix),
-                SkipGitHub ? null : EnvironmentDefaults.String(GitHubRepository, ConfigurationDefaults.GitHubRepositoryVariable, ConfigurationDefaults.GitHubRepository)));
+        var run = CreateRun(Settings, GitHubToken);
+        var options = new DeletionOptions { DryRun = _dryRun, MaxDeleteCount = MaxDeleteCount, MaxDeletePercent = MaxDeletePercent };
+        var callbacks = CreateDeletionCallbacks(Settings.RepositoryName, _dryRun, Force, _journalPath);
+        var report = await CallServicesAsync(Settings.RepositoryName, () => run.RunAsync(options, callbacks, Warn, CancelToken)).ConfigureAwait(false);
 
         if (_reportPath is not null)
         {
@@ -85,19 +79,5 @@ public sealed class InvokeEcrCleanupCommand : DeletionCmdletBase
         }
 
         Emit(report);
-    }
-
-    /// <summary>DRY_RUN=true (1, yes) forces a dry run; false, 0, no or unset leave it to -WhatIf and -Confirm.</summary>
-    private static bool DryRunVariable()
-    {
-        var value = Environment.GetEnvironmentVariable(ConfigurationDefaults.DryRunVariable)?.Trim().ToLowerInvariant();
-        return value switch
-        {
-            null or "" or "false" or "0" or "no" => false,
-            "true" or "1" or "yes" => true,
-            _ => throw new TerminatingErrorException(new ErrorRecord(
-                new ArgumentException($"DRY_RUN is '{value}'; it must be true or false. Nothing was read or deleted."),
-                "InvalidEnvironmentVariable", ErrorCategory.InvalidArgument, ConfigurationDefaults.DryRunVariable)),
-        };
     }
 }

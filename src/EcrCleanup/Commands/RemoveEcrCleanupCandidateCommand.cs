@@ -1,50 +1,86 @@
 using System.Management.Automation;
 using EcrCleanup.Commands.Infrastructure;
-using EcrCleanup.Decisions;
 using EcrCleanup.Deletion;
 using EcrCleanup.Model;
 
 namespace EcrCleanup.Commands;
 
 /// <summary>
-/// <para type="synopsis">Deletes the cleanup candidates piped to it from ECR, after checking each one again.</para>
+/// <para type="synopsis">Deletes the cleanup candidates piped to it from ECR, after reading and deciding their repository again.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "EcrCleanupCandidate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(DeletionResult))]
-public sealed class RemoveEcrCleanupCandidateCommand : DeletionCmdletBase
+public sealed class RemoveEcrCleanupCandidateCommand : AwsCmdletBase
 {
     private readonly List<CleanupCandidate> _candidates = new();
+    private string? _journalPath;
 
     /// <summary>The candidates, from Get-EcrCleanupCandidate. Kept ones are reported as skipped.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public CleanupCandidate[] InputObject { get; set; } = Array.Empty<CleanupCandidate>();
 
+    /// <summary>Delete without asking for each image. -WhatIf still wins.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Write a result (Deleted, Failed, Skipped, WouldDelete) for every candidate.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>A plan older than this has its protected set read again before anything is deleted. Default: 10 minutes.</summary>
+    /// <summary>A file that gets one JSON line per image before its delete call (intent) and after it (outcome).</summary>
     [Parameter]
-    public TimeSpan MaxPlanAge { get; set; } = TimeSpan.FromMinutes(10);
+    [ValidateNotNullOrEmpty]
+    public string? JournalPath { get; set; }
+
+    /// <summary>Stop before deleting anything when more images than this would be deleted from a repository.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? MaxDeleteCount { get; set; }
+
+    /// <summary>Stop before deleting anything when more than this percentage of a repository's images would be deleted.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 100.0)]
+    public double? MaxDeletePercent { get; set; }
+
+    protected override Task BeginProcessingAsync()
+    {
+        _journalPath = JournalPath is null ? null : ResolveOutputPath(JournalPath, nameof(JournalPath), "JournalFolderNotFound");
+        return base.BeginProcessingAsync();
+    }
 
     protected override Task ProcessRecordAsync()
     {
-        _candidates.AddRange(InputObject);
+        foreach (var candidate in InputObject)
+        {
+            if (candidate.Settings is null)
+            {
+                throw new TerminatingErrorException(ErrorRecords.CandidateNotDecidable(
+                    $"{candidate.Image} carries no settings to decide it again with. Run Get-EcrCleanupCandidate and pipe its output here. Nothing was deleted.", candidate));
+            }
+
+            if (candidate.Settings.Region != Clients.Session.Region)
+            {
+                throw new TerminatingErrorException(ErrorRecords.CandidateNotDecidable(
+                    $"{candidate.Image} was decided in region {candidate.Settings.Region}, and this command works in {Clients.Session.Region}. Pass -Region {candidate.Settings.Region}. Nothing was deleted.", candidate));
+            }
+
+            _candidates.Add(candidate);
+        }
+
         return Task.CompletedTask;
     }
 
     protected override async Task EndProcessingAsync()
     {
-        var options = new DeletionOptions { MaxPlanAge = MaxPlanAge, DryRun = IsWhatIf };
-        foreach (var repository in _candidates.GroupBy(c => c.Repository, StringComparer.Ordinal))
+        var options = new DeletionOptions { DryRun = WhatIfRequested(), MaxDeleteCount = MaxDeleteCount, MaxDeletePercent = MaxDeletePercent };
+        foreach (var plan in _candidates.GroupBy(c => c.Settings!))
         {
-            var results = await DeleteCandidatesAsync(repository.Key, repository.ToList(), options).ConfigureAwait(false);
-            if (PassThru)
+            var run = CreateRun(plan.Key, null);
+            var callbacks = CreateDeletionCallbacks(plan.Key.RepositoryName, options.DryRun, Force, _journalPath);
+            var results = await CallServicesAsync(plan.Key.RepositoryName, () => run.ApplyAsync(plan.ToList(), options, callbacks, CancelToken)).ConfigureAwait(false);
+            foreach (var result in results.Where(_ => PassThru))
             {
-                foreach (var result in results)
-                {
-                    Emit(result);
-                }
+                Emit(result);
             }
         }
     }

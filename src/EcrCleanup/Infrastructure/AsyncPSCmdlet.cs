@@ -45,9 +45,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         var directory = Path.GetDirectoryName(resolved);
         if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
         {
-            throw new TerminatingErrorException(new ErrorRecord(
-                new DirectoryNotFoundException($"-{parameterName} '{path}': the folder '{directory}' does not exist. Create it, or name a file in an existing folder. Nothing was read or deleted."),
-                errorId, ErrorCategory.ObjectNotFound, path));
+            throw new TerminatingErrorException(ErrorRecords.FolderNotFound(errorId, $"-{parameterName} '{path}': the folder '{directory}' does not exist. Create it, or name a file in an existing folder. Nothing was read or deleted.", path));
         }
 
         return resolved;

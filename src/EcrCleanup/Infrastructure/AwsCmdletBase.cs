@@ -1,17 +1,30 @@
 using System.Management.Automation;
+using System.Net;
+using System.Security;
 using EcrCleanup.Abstractions;
 using EcrCleanup.Aws;
 using EcrCleanup.Configuration;
+using EcrCleanup.Deletion;
 using EcrCleanup.Diagnostics;
+using EcrCleanup.Model;
+using EcrCleanup.Reading;
 
 namespace EcrCleanup.Commands.Infrastructure;
 
 /// <summary>
 /// What every AWS-facing cmdlet shares: -Region, -ProfileName, -EndpointUrl; a session resolved once per
-/// command; verbose text per service call; service failures turned into terminating errors.
+/// command; verbose text per service call; failures turned into terminating errors; the cleanup run and the way
+/// deletions are confirmed and reported.
 /// </summary>
 public abstract class AwsCmdletBase : AsyncPSCmdlet
 {
+    private const int DeletionProgressId = 10;
+
+    private static readonly Dictionary<string, int> ProgressActivities = new()
+    {
+        ["Reading CloudFormation stacks"] = 1, ["Reading Lambda functions"] = 2, ["Reading open pull requests"] = 3, ["Deleting images"] = DeletionProgressId,
+    };
+
     private AwsClientFactory? _clients;
 
     /// <summary>The AWS region. Default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region.</summary>
@@ -39,8 +52,7 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
     {
         if (EndpointUrl is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
         {
-            throw new TerminatingErrorException(new ErrorRecord(
-                new ArgumentException($"-EndpointUrl '{endpoint}' is not an absolute http or https URL."), "InvalidEndpointUrl", ErrorCategory.InvalidArgument, endpoint));
+            throw new TerminatingErrorException(ErrorRecords.InvalidInput("InvalidEndpointUrl", $"-EndpointUrl '{endpoint}' is not an absolute http or https URL.", endpoint));
         }
 
         Calls.Message += Verbose;
@@ -63,7 +75,41 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
         return Task.CompletedTask;
     }
 
-    /// <summary>Runs service calls; a service or configuration failure stops the command with an actionable error.</summary>
+    /// <summary>True under -WhatIf (or $WhatIfPreference). Read on the pipeline thread.</summary>
+    protected bool WhatIfRequested() =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true })
+        || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
+
+    /// <summary>A cleanup run of one repository with these settings, on this command's AWS session; GitHub with the token given, else GITHUB_TOKEN.</summary>
+    protected CleanupRun CreateRun(CleanupSettings settings, SecureString? gitHubToken)
+    {
+        IGitHubClient? github = null;
+        if (settings.GitHubRepository is { } repository)
+        {
+            var token = gitHubToken is { Length: > 0 } secure ? new NetworkCredential(string.Empty, secure).Password : Environment.GetEnvironmentVariable(ConfigurationDefaults.GitHubTokenVariable);
+            if (string.IsNullOrWhiteSpace(token))
+            {
+                throw new TerminatingErrorException(ErrorRecords.GitHubTokenMissing());
+            }
+
+            try
+            {
+                github = Clients.CreateGitHub(repository, token);
+            }
+            catch (AwsConfigurationException e)
+            {
+                throw new TerminatingErrorException(ErrorRecords.ConfigurationInvalid(e));
+            }
+        }
+
+        var services = new CleanupServices(Clients.CreateEcr(), Clients.CreateCloudFormation(), Clients.CreateLambda(), github, Calls);
+        return new CleanupRun(settings, services, TimeProvider.System, ReportProgress);
+    }
+
+    /// <summary>
+    /// Runs service calls; a failure stops the command with an actionable error: a service that could not answer,
+    /// a configuration that is wrong, evidence that cannot be decided from, a delete limit.
+    /// </summary>
     protected async Task<T> CallServicesAsync<T>(object? target, Func<Task<T>> work)
     {
         try
@@ -78,5 +124,75 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
         {
             throw new TerminatingErrorException(ErrorRecords.ConfigurationInvalid(e));
         }
+        catch (ProtectionException e)
+        {
+            throw new TerminatingErrorException(ErrorRecords.ProtectionIncomplete(e));
+        }
+        catch (DeletionLimitException e)
+        {
+            throw new TerminatingErrorException(ErrorRecords.DeleteLimitExceeded(e, target?.ToString() ?? string.Empty));
+        }
+        finally
+        {
+            foreach (var (activity, id) in ProgressActivities)
+            {
+                Progress(new ProgressRecord(id, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+    }
+
+    /// <summary>
+    /// How the deleting cmdlets ask and tell: ShouldProcess per image (the image as target), unless -Force or a
+    /// dry run forced by DRY_RUN; progress; an error per failed image; a warning per image not deleted.
+    /// </summary>
+    /// <param name="dryRun">Nothing is deleted: each image is shown as "What if" (-WhatIf) or in verbose text (DRY_RUN).</param>
+    protected DeletionCallbacks CreateDeletionCallbacks(string repository, bool dryRun, bool force, string? journalPath)
+    {
+        var whatIf = WhatIfRequested();
+        var activity = dryRun ? $"What if: deleting images from '{repository}'" : $"Deleting images from '{repository}'";
+        var done = 0;
+        Task<bool> Confirm(CleanupCandidate candidate)
+        {
+            var target = candidate.Image.ToString();
+            if (dryRun && !whatIf)
+            {
+                Verbose($"Dry run: would delete {target}: {candidate.Reason}");
+                return Task.FromResult(false);
+            }
+
+            if (force && !whatIf)
+            {
+                Verbose($"Deleting {target}: {candidate.Reason}");
+                return Task.FromResult(true);
+            }
+
+            return ShouldProcessAsync(target, "Delete image");
+        }
+
+        void Report(DeletionResult result)
+        {
+            if (result.Candidate.IsDelete)
+            {
+                Progress(new ProgressRecord(DeletionProgressId, activity, $"{++done} deleted or skipped: {result}"));
+            }
+
+            if (result.Outcome == DeletionOutcome.Failed)
+            {
+                Error(ErrorRecords.DeletionFailed(result));
+            }
+            else if (result.Outcome == DeletionOutcome.Skipped && result.Candidate.IsDelete)
+            {
+                Warn($"Not deleted: {result.Candidate.Image} ({result.SkipReason}).");
+            }
+        }
+
+        return new DeletionCallbacks(Confirm, Report, journalPath is null ? null : new JsonLinesJournal(journalPath));
+    }
+
+    private void ReportProgress(ReadProgress progress)
+    {
+        var id = ProgressActivities.TryGetValue(progress.Activity, out var known) ? known : ProgressActivities.Count + 1;
+        var percent = progress.Total > 0 ? Math.Min(100, progress.Done * 100 / progress.Total) : 0;
+        Progress(new ProgressRecord(id, progress.Activity, $"{progress.Done} of {progress.Total}: {progress.Status}") { PercentComplete = percent });
     }
 }

@@ -21,19 +21,16 @@ internal static class ErrorRecords
     }
 
     /// <summary>The protected set cannot be known completely; the id names why (ProtectionSourceFailed, ProductionStackNotFound, ...).</summary>
-    public static ErrorRecord ProtectionIncomplete(Protection.ProtectionException exception)
+    public static ErrorRecord ProtectionIncomplete(Reading.ProtectionException exception)
     {
         var category = exception.ErrorId switch
         {
-            Protection.ProtectionException.ProductionStackNotFound => ErrorCategory.ObjectNotFound,
-            Protection.ProtectionException.StackInProgress => ErrorCategory.ResourceBusy,
-            Protection.ProtectionException.ProductionStackHasNoImage => ErrorCategory.InvalidData,
+            Reading.ProtectionException.ProductionStackNotFound => ErrorCategory.ObjectNotFound,
+            Reading.ProtectionException.StackInProgress => ErrorCategory.ResourceBusy,
+            Reading.ProtectionException.ProductionStackHasNoImage => ErrorCategory.InvalidData,
             _ => exception.InnerException is ServiceException inner ? Category(inner) : ErrorCategory.NotSpecified,
         };
-        return new ErrorRecord(exception, exception.ErrorId, category, exception.Source)
-        {
-            ErrorDetails = new ErrorDetails(exception.Message),
-        };
+        return Create(exception, exception.ErrorId, category, exception.Source);
     }
 
     /// <summary>One image ECR did not delete; the id is ECR's failure code (ImageReferencedByManifestList, ImageNotFound, ...).</summary>
@@ -52,10 +49,29 @@ internal static class ErrorRecords
         };
 
     public static ErrorRecord ConfigurationInvalid(AwsConfigurationException exception) =>
-        new(exception, exception.ErrorId, exception.ErrorId == AwsConfigurationException.CredentialsNotFound ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, null)
-        {
-            ErrorDetails = new ErrorDetails(exception.Message),
-        };
+        Create(exception, exception.ErrorId, exception.ErrorId == AwsConfigurationException.CredentialsNotFound ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, null);
+
+    /// <summary>A value the command was given (a parameter, an environment variable, a piped object) that it cannot use; nothing was read or deleted.</summary>
+    public static ErrorRecord InvalidInput(string errorId, string message, object? target, Exception? inner = null) =>
+        Create(new ArgumentException(message, inner), errorId, ErrorCategory.InvalidArgument, target);
+
+    /// <summary>A file the command would write lies in a folder that does not exist.</summary>
+    public static ErrorRecord FolderNotFound(string errorId, string message, string path) =>
+        Create(new DirectoryNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, path);
+
+    public static ErrorRecord GitHubTokenMissing() =>
+        Create(new InvalidOperationException("No GitHub token: open pull requests and the production history cannot be read, and without them images still needed could be deleted. Set GITHUB_TOKEN or pass -GitHubToken (a token that can read pull requests, commits and deployments), or pass -SkipGitHub to go on with deployed images only."),
+            "GitHubTokenMissing", ErrorCategory.AuthenticationError, null);
+
+    public static ErrorRecord DeleteLimitExceeded(Deletion.DeletionLimitException exception, string repository) =>
+        Create(exception, "DeleteLimitExceeded", ErrorCategory.LimitsExceeded, repository);
+
+    /// <summary>Candidates Remove-EcrCleanupCandidate cannot decide again (made by hand, or for another region); nothing was deleted.</summary>
+    public static ErrorRecord CandidateNotDecidable(string message, object target) =>
+        Create(new InvalidOperationException(message), "CandidateNotDecidable", ErrorCategory.InvalidData, target);
+
+    private static ErrorRecord Create(Exception exception, string errorId, ErrorCategory category, object? target) =>
+        new(exception, errorId, category, target) { ErrorDetails = new ErrorDetails(exception.Message) };
 
     private static ErrorCategory Category(ServiceException exception) => exception.ErrorCode switch
     {

@@ -1,6 +1,7 @@
 using CsCheck;
 using EcrCleanup.Decisions;
 using EcrCleanup.Model;
+using EcrCleanup.Reading;
 using Microsoft.Extensions.Time.Testing;
 using static EcrCleanup.Core.Tests.Decisions.TestData;
 
@@ -22,31 +23,38 @@ public class CleanupEnginePropertyTests
         (1, Gen.OneOf(new[] { "lancedb-latest", "worker-latest" })),
         (1, Gen.OneOf(new[] { "lancedb-foo", "foo", "lancedb-ABCDEF1", "v1.2.3", "lancedb-abc12" })));
 
-    private sealed record ImageSpec(string[] Tags, double AgeHours, int[] Children, int Subject, bool Protected, bool OtherRepository);
+    private sealed record ImageSpec(string[] Tags, double AgeHours, int[] Children, int Subject, int Protected, bool OtherRepository);
 
     private static readonly Gen<ImageSpec> GenImage = Gen.Select(
         GenTag.Array[0, 3].Select(tags => tags.Distinct().ToArray()),
         Gen.Frequency((1, Gen.Double[-2, 48]), (3, Gen.Double[0, 400])),
         Gen.Frequency((4, Gen.Const(Array.Empty<int>())), (1, Gen.Int[0, 39].Array[1, 4])),
         Gen.Frequency((5, Gen.Const(-1)), (1, Gen.Int[0, 39])),
-        Gen.Int[0, 6].Select(n => n == 0),
+        Gen.Int[0, 14],
         Gen.Int[0, 15].Select(n => n == 0),
         (tags, age, children, subject, isProtected, other) => new ImageSpec(tags, age, children, subject, isProtected, other));
 
     internal sealed record Scenario(
         EcrImage[] Images,
+        FunctionDeployment[] Deployments,
         ProtectedImage[] Protections,
         string[]? History,
         Dictionary<string, int>? PullRequests,
         CleanupPolicy Policy)
     {
-        public IReadOnlyList<CleanupCandidate> Decide(EcrImage[]? images = null, ProtectedImage[]? protections = null) =>
-            new CleanupEngine(Policy, new FakeTimeProvider(Now)).Decide(images ?? Images, new ProtectionSet(protections ?? Protections), History, PullRequests);
+        public CleanupDecisions DecideAll(EcrImage[]? images = null, ProtectedImage[]? protections = null, FunctionDeployment[]? deployments = null) =>
+            new CleanupEngine(Policy, new FakeTimeProvider(Now)).Decide(
+                Evidence(images ?? Images) with { Deployments = deployments ?? Deployments, ProductionHistory = History, OpenPullRequests = PullRequests },
+                protections ?? Protections);
+
+        public IReadOnlyList<CleanupCandidate> Decide(EcrImage[]? images = null, ProtectedImage[]? protections = null, FunctionDeployment[]? deployments = null) =>
+            DecideAll(images, protections, deployments).Candidates;
 
         public override string ToString() =>
             string.Join(Environment.NewLine, Images.Select(i =>
                 $"{i.Repository} {i.Digest[^4..]} [{string.Join(",", i.Tags)}] {(Now - i.PushedAt).TotalHours:0.0}h children=[{string.Join(",", i.ChildDigests.Select(c => c[^4..]))}] subject={i.SubjectDigest?[^4..]}"))
             + $"{Environment.NewLine}protected: {string.Join(",", Protections.Select(p => p.Digest[^4..]))}"
+            + $"{Environment.NewLine}deployed: {string.Join(",", Deployments.Select(d => $"{d.Digest?[^4..]} ({d.Stack?.Environment})"))}"
             + $"{Environment.NewLine}history: {(History is null ? "unknown" : string.Join(",", History.Select(h => h[..7])))}"
             + $"{Environment.NewLine}pull requests: {(PullRequests is null ? "unknown" : string.Join(",", PullRequests.Select(p => $"{p.Key[..7]}=#{p.Value}")))}"
             + $"{Environment.NewLine}policy: {Policy.MinImageAgeHours}h, keep {Policy.ProductionRetentionCount}";
@@ -63,27 +71,39 @@ public class CleanupEnginePropertyTests
             var count = specs.Length;
             var images = new EcrImage[count];
             var protections = new List<ProtectedImage>();
+            var deployments = new List<FunctionDeployment>();
             for (var i = 0; i < count; i++)
             {
                 var spec = specs[i];
-                var repository = spec.OtherRepository ? "other-repository" : Repository;
-                images[i] = new EcrImage(repository, Digest(i))
+                images[i] = new EcrImage(Repository, Digest(i))
                 {
                     Tags = spec.Tags,
                     PushedAt = Now.AddHours(-spec.AgeHours),
                     ChildDigests = spec.Children.Select(c => c % count).Where(c => c != i).Distinct().Select(Digest).ToArray(),
                     SubjectDigest = spec.Subject < 0 || spec.Subject % count == i ? null : Digest(spec.Subject % count),
                 };
-                if (spec.Protected)
+                if (spec.Protected == 0)
                 {
                     // Upper case on purpose: a pipeline object may spell the digest differently.
-                    protections.Add(new ProtectedImage(repository, Digest(i).ToUpperInvariant(), ProtectionReason.Deployed) { StackName = "HelpmatonProduction", FunctionName = "ApiFunction" });
+                    protections.Add(new ProtectedImage(Repository, Digest(i).ToUpperInvariant(), ProtectionReason.External) { Source = "ECS service prod/api" });
+                }
+                else if (spec.Protected <= 3)
+                {
+                    // A function version runs it: production, a pull request's stack, or outside the stacks.
+                    var stack = spec.Protected == 3 ? null : new StackFunction($"fn{i}", spec.Protected == 1 ? "HelpmatonProduction" : "HelpmatonStagingPR7", "stack", "Fn",
+                        spec.Protected == 1 ? DeploymentEnvironment.Production : DeploymentEnvironment.PullRequest, spec.Protected == 1 ? null : 7);
+                    deployments.Add(new FunctionDeployment($"fn{i}", i % 2 == 0 ? "$LATEST" : "3", stack, null, null, Digest(i)));
+                }
+
+                if (spec.OtherRepository)
+                {
+                    protections.Add(new ProtectedImage("other-repository", Digest(i), ProtectionReason.External));
                 }
             }
 
             protections.Add(new ProtectedImage("unrelated", Digest(0), ProtectionReason.External));
             var prs = pullRequests?.GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => g.First().Item2);
-            return new Scenario(images, protections.ToArray(), history, prs, new CleanupPolicy { ProductionRetentionCount = retention, MinImageAgeHours = minAge });
+            return new Scenario(images, deployments.ToArray(), protections.ToArray(), history, prs, new CleanupPolicy { ProductionRetentionCount = retention, MinImageAgeHours = minAge });
         });
 
     private static void Check(Action<Scenario, IReadOnlyList<CleanupCandidate>> property) =>
@@ -103,7 +123,8 @@ public class CleanupEnginePropertyTests
     [Fact]
     public void AProtectedImageIsNeverDeleted() => Check((scenario, results) =>
     {
-        var protectedDigests = scenario.Protections.Where(p => p.Repository != "unrelated").Select(p => p.Digest).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var protectedDigests = scenario.Protections.Where(p => p.Repository == Repository).Select(p => p.Digest)
+            .Concat(scenario.Deployments.Select(d => d.Digest!)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var r in results.Where(r => protectedDigests.Contains(r.Digest)))
         {
             Assert.Equal(CleanupAction.Keep, r.Action);
@@ -189,16 +210,40 @@ public class CleanupEnginePropertyTests
                 var random = new Random(seed);
                 var images = scenario.Images.ToArray();
                 var protections = scenario.Protections.ToArray();
+                var deployments = scenario.Deployments.ToArray();
                 random.Shuffle(images);
                 random.Shuffle(protections);
+                random.Shuffle(deployments);
 
                 var expected = scenario.Decide().Select(Describe).ToArray();
-                var actual = scenario.Decide(images, protections).Select(Describe).ToArray();
+                var actual = scenario.Decide(images, protections, deployments).Select(Describe).ToArray();
 
                 Assert.Equal(expected, actual);
             },
             iter: Iterations,
             print: t => t.Item1.ToString());
+
+    [Fact]
+    public void TheProtectedImagesAreExactlyTheKeptDecisionsWithAProtectionReason() => GenScenario.Sample(scenario =>
+    {
+        var decisions = scenario.DecideAll();
+        var listed = decisions.Protected.Select(p => p.Digest).ToHashSet(StringComparer.Ordinal);
+        var keptWithProtection = decisions.Candidates.Where(c => c.Action == CleanupAction.Keep && c.Protections.Count > 0).Select(c => c.Digest);
+        Assert.Equal(keptWithProtection.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+
+        // And what makes a protection: what runs it, a retained build, an open pull request, and what those need.
+        var byDigest = decisions.Candidates.ToDictionary(c => c.Digest, StringComparer.Ordinal);
+        Assert.All(scenario.Deployments, d => Assert.Contains(d.Digest!, listed));
+        Assert.All(decisions.Candidates.Where(c => c.ProductionRank <= scenario.Policy.ProductionRetentionCount || c.KeptBy.Contains(CleanupRule.OpenPullRequest)), c => Assert.Contains(c.Digest, listed));
+        foreach (var digest in listed)
+        {
+            var image = byDigest[digest].Image;
+            Assert.All(image.ChildDigests.Where(byDigest.ContainsKey), child => Assert.Contains(child, listed));
+            Assert.All(decisions.Candidates.Where(c => c.Image.SubjectDigest == digest), referrer => Assert.Contains(referrer.Digest, listed));
+        }
+
+        Assert.DoesNotContain(decisions.Candidates, c => c.IsDelete && listed.Contains(c.Digest));
+    }, iter: Iterations, print: s => s.ToString());
 
     [Fact]
     public void DecidingTwiceGivesTheSameAnswer() => Check((scenario, results) =>

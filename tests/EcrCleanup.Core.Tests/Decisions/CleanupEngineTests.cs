@@ -62,27 +62,24 @@ public class CleanupEngineTests
     [Fact]
     public void AnyRepositoryAndDigestPairProtectsWithItsDescription()
     {
-        var protections = new ProtectionSet();
-        protections.Add(Repository.ToUpperInvariant(), Digest(1).ToUpperInvariant(), "ECS service prod/api");
-        protections.Add("another-repository", Digest(2), "ECS service prod/web");
+        var protections = new[]
+        {
+            External(Repository.ToUpperInvariant(), Digest(1).ToUpperInvariant(), "ECS service prod/api"),
+            External("another-repository", Digest(2), "ECS service prod/web"),
+        };
 
-        var results = Engine().Decide(new[] { Image(1, 100, Tag(1)), Image(2, 100, Tag(2)) }, protections, Array.Empty<string>(), new Dictionary<string, int>());
+        var results = Decide(new[] { Image(1, 100, Tag(1)), Image(2, 100, Tag(2)) }, protections);
 
         Assert.Equal(CleanupRule.Protected, results.For(1).Rule);
         Assert.Equal("ECS service prod/api", results.For(1).Reason);
         Assert.Equal(ProtectionReason.External, Assert.Single(results.For(1).Protections).Reason);
         Assert.Equal(CleanupAction.Delete, results.For(2).Action); // protected in another repository only
-        Assert.True(protections.Contains(Repository, Digest(1)));
-        Assert.Equal(2, protections.Count);
     }
 
     [Fact]
     public void AnExternalProtectionWithoutDescriptionStillSaysWhy()
     {
-        var protections = new ProtectionSet();
-        protections.Add(Repository, Digest(1), null);
-
-        var result = Engine().Decide(new[] { Image(1, 100) }, protections, Array.Empty<string>(), new Dictionary<string, int>()).Single();
+        var result = Decide(new[] { Image(1, 100) }, new[] { External(Repository, Digest(1), null) }).Single();
 
         Assert.Equal("Protected from outside the module", result.Reason);
     }
@@ -90,10 +87,10 @@ public class CleanupEngineTests
     [Fact]
     public void AProtectionNeedsARepositoryAndADigest()
     {
-        var protections = new ProtectionSet();
+        var images = new[] { Image(1, 100) };
 
-        Assert.Equal("digest", Assert.ThrowsAny<ArgumentException>(() => protections.Add(Repository, " ", "x")).ParamName);
-        Assert.Equal("repository", Assert.ThrowsAny<ArgumentException>(() => protections.Add("", Digest(1), "x")).ParamName);
+        Assert.Equal("digest", Assert.ThrowsAny<ArgumentException>(() => Decide(images, new[] { External(Repository, " ", "x") })).ParamName);
+        Assert.Equal("repository", Assert.ThrowsAny<ArgumentException>(() => Decide(images, new[] { External("", Digest(1), "x") })).ParamName);
     }
 
     // 2. Minimum age
@@ -152,9 +149,9 @@ public class CleanupEngineTests
         var engine = Engine(clock: clock);
         var images = new[] { Image(1, 20) };
 
-        var before = engine.Decide(images, ProtectionSet.Empty, Array.Empty<string>(), new Dictionary<string, int>()).Single();
+        var before = engine.Decide(Evidence(images)).Candidates.Single();
         clock.Advance(TimeSpan.FromHours(5));
-        var after = engine.Decide(images, ProtectionSet.Empty, Array.Empty<string>(), new Dictionary<string, int>()).Single();
+        var after = engine.Decide(Evidence(images)).Candidates.Single();
 
         Assert.Equal(CleanupRule.MinimumAge, before.Rule);
         Assert.Equal(CleanupRule.Untagged, after.Rule);
@@ -245,19 +242,13 @@ public class CleanupEngineTests
     }
 
     [Fact]
-    public void RetentionIsCountedPerRepository()
+    public void AnImageOfAnotherRepositoryIsRefused()
     {
-        var images = new[]
-        {
-            Image(1, 100, Tag(1)),
-            new EcrImage("other-repository", Digest(2)) { Tags = new[] { Tag(2) }, PushedAt = Now.AddHours(-100) },
-        };
+        var images = new[] { Image(1, 100, Tag(1)), new EcrImage("other-repository", Digest(2)) { Tags = new[] { Tag(2) }, PushedAt = Now.AddHours(-100) } };
 
-        var results = Decide(images, history: new[] { Sha(1), Sha(2) }, policy: new CleanupPolicy { ProductionRetentionCount = 1 });
+        var ex = Assert.ThrowsAny<ArgumentException>(() => Decide(images));
 
-        Assert.Equal(1, results.For(1).ProductionRank);
-        Assert.Equal(1, results.For(2).ProductionRank);
-        Assert.All(results, r => Assert.Equal(CleanupRule.ProductionRetention, r.Rule));
+        Assert.Contains("other-repository", ex.Message);
     }
 
     // 5. Open pull requests
@@ -446,7 +437,7 @@ public class CleanupEngineTests
         var forward = Decide(images).For(2).Reason;
         var backward = Decide(images.Reverse().ToArray()).For(2).Reason;
 
-        Assert.Equal($"Child of kept image index {Digest(5)[..19]}…", forward);
+        Assert.Equal($"Child of kept image index {Digest(5)[..19]}…", forward); // both indexes read alike here: one reason
         Assert.Equal(forward, backward);
     }
 
@@ -467,7 +458,7 @@ public class CleanupEngineTests
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => Decide(new[] { Image(1, 100), Image(1, 50) }));
 
-        Assert.Equal("images", ex.ParamName);
+        Assert.Equal("evidence", ex.ParamName);
         Assert.Contains("twice", ex.Message);
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using EcrCleanup.Decisions;
 using EcrCleanup.Model;
+using EcrCleanup.Reading;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EcrCleanup.Core.Tests.Decisions;
@@ -37,10 +38,20 @@ internal static class TestData
         bool historyUnknown = false,
         bool pullRequestsUnknown = false) =>
         Engine(policy).Decide(
-            images,
-            new ProtectionSet(protections ?? Array.Empty<ProtectedImage>()),
-            historyUnknown ? null : history ?? Array.Empty<string>(),
-            pullRequestsUnknown ? null : pullRequests ?? new Dictionary<string, int>());
+            Evidence(images) with
+            {
+                ProductionHistory = historyUnknown ? null : history ?? Array.Empty<string>(),
+                OpenPullRequests = pullRequestsUnknown ? null : pullRequests ?? new Dictionary<string, int>(),
+            },
+            protections).Candidates;
+
+    /// <summary>Evidence of the test repository holding these images, and nothing else read.</summary>
+    public static Evidence Evidence(IReadOnlyList<EcrImage> images) =>
+        new(new EcrRepository(Repository, "123456789012", $"123456789012.dkr.ecr.eu-west-2.amazonaws.com/{Repository}", null, null, null), "eu-west-2", images);
+
+    /// <summary>A protection from outside the module, as a piped inventory gives it.</summary>
+    public static ProtectedImage External(string repository, string digest, string? description) =>
+        new(repository, digest, ProtectionReason.External) { Source = description };
 
     public static CleanupCandidate For(this IReadOnlyList<CleanupCandidate> candidates, int n) =>
         candidates.Single(c => c.Digest == Digest(n));

@@ -15,11 +15,11 @@ public class DeletionRunnerTests
     private CleanupCandidate Candidate(EcrImage image, CleanupAction action = CleanupAction.Delete) =>
         new(image, action, action == CleanupAction.Delete ? CleanupRule.NotInUse : CleanupRule.Protected, action == CleanupAction.Delete ? "Old image" : "Deployed", 100) { DecidedAt = time.GetUtcNow() };
 
-    private Task<IReadOnlyList<DeletionResult>> Run(IReadOnlyList<CleanupCandidate> candidates, DeletionOptions? options = null, Func<CleanupCandidate, bool>? confirm = null, IDeletionJournal? journal = null, ProtectionSet? fresh = null) =>
+    private Task<IReadOnlyList<DeletionResult>> Run(IReadOnlyList<CleanupCandidate> candidates, DeletionOptions? options = null, Func<CleanupCandidate, bool>? confirm = null, IDeletionJournal? journal = null, IEnumerable<CleanupCandidate>? decidedAgain = null) =>
         new DeletionRunner(ecr, time, journal, options ?? new DeletionOptions()).RunAsync(
             "app",
             candidates,
-            _ => Task.FromResult(fresh ?? new ProtectionSet()),
+            async token => RepositoryNow.Of(await ecr.DescribeImagesAsync("app", token).ToListAsync(token), decidedAgain),
             c => Task.FromResult(confirm?.Invoke(c) ?? true),
             _ => { },
             CancellationToken.None);
@@ -83,28 +83,20 @@ public class DeletionRunnerTests
     }
 
     [Fact]
-    public async Task Reads_the_protected_set_again_for_a_stale_plan_and_skips_what_is_protected_now()
+    public async Task Skips_what_the_fresh_decision_keeps_or_no_longer_decides()
     {
         var image = ecr.Add("now deployed", "a-3333333");
-        var plan = new[] { Candidate(image) };
-        time.Advance(TimeSpan.FromMinutes(11));
-        var fresh = new ProtectionSet(new[] { new ProtectedImage("app", image.Digest, ProtectionReason.Deployed) { FunctionName = "api", Qualifier = "$LATEST" } });
+        var unknown = ecr.Add("not decided again", "a-4444444");
+        var plan = new[] { Candidate(image), Candidate(unknown) };
+        var decidedAgain = new[] { new CleanupCandidate(image, CleanupAction.Keep, CleanupRule.Protected, "Deployed: api ($LATEST)", 100) };
 
-        var results = await Run(plan, fresh: fresh);
+        var results = await Run(plan, decidedAgain: decidedAgain);
 
-        Assert.Equal(DeletionOutcome.Skipped, results.Single().Outcome);
-        Assert.StartsWith("protected since the plan", results.Single().SkipReason, StringComparison.Ordinal);
+        Assert.All(results, r => Assert.Equal(DeletionOutcome.Skipped, r.Outcome));
+        Assert.Equal("kept when decided again: Deployed: api ($LATEST)", results.Single(r => r.Digest == image.Digest).SkipReason);
+        Assert.Equal("kept when decided again: not decided", results.Single(r => r.Digest == unknown.Digest).SkipReason);
         Assert.Contains(image.Digest, ecr.Images.Keys);
-    }
-
-    [Fact]
-    public async Task A_fresh_plan_does_not_read_the_protected_set_again()
-    {
-        var image = ecr.Add("img");
-        var reads = 0;
-        await new DeletionRunner(ecr, time, null, new DeletionOptions()).RunAsync("app", new[] { Candidate(image) },
-            _ => { reads++; return Task.FromResult(new ProtectionSet()); }, _ => Task.FromResult(true), _ => { }, CancellationToken.None);
-        Assert.Equal(0, reads);
+        Assert.Empty(ecr.BatchSizes);
     }
 
     [Fact]

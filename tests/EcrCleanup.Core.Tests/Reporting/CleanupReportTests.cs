@@ -1,7 +1,8 @@
 using System.Text.Json;
+using EcrCleanup.Decisions;
 using EcrCleanup.Deletion;
 using EcrCleanup.Model;
-using EcrCleanup.Protection;
+using EcrCleanup.Reading;
 using EcrCleanup.Reporting;
 
 namespace EcrCleanup.Core.Tests.Reporting;
@@ -21,12 +22,12 @@ public class CleanupReportTests
             new ProtectedImage(images[0].Repository, images[0].Digest, ProtectionReason.Deployed) { Tags = images[0].Tags, Environment = DeploymentEnvironment.Production, Qualifier = "7" },
             new ProtectedImage(images[1].Repository, images[1].Digest, ProtectionReason.Deployed) { Tags = images[1].Tags, Environment = DeploymentEnvironment.PullRequest, PullRequestNumber = 123 },
         };
-        var protection = new ProtectionResult(new EcrRepository("helpmaton-lambda-images", "123456789012", "uri", null, null, null), images, protectedImages, new[] { "a warning" });
+        var evidence = new Evidence(new EcrRepository("helpmaton-lambda-images", "123456789012", "uri", null, null, null), "eu-west-2", images);
         var decisions = images.Select((image, i) => i < 2
-            ? new CleanupCandidate(image, CleanupAction.Keep, CleanupRule.Protected, "Deployed", 100)
+            ? new CleanupCandidate(image, CleanupAction.Keep, CleanupRule.Protected, "Deployed", 100) { Protections = protectedImages.Where(p => p.Digest == image.Digest).ToArray() }
             : new CleanupCandidate(image, CleanupAction.Delete, CleanupRule.NotInUse, "Old image (100.0h old, not in use)", 100) { Category = i % 2 == 0 ? CandidateCategory.OldPullRequestImage : CandidateCategory.OldProductionImage }).ToList();
         var results = decisions.Select(d => d.IsDelete ? new DeletionResult(d, outcome, Started) : new DeletionResult(d, DeletionOutcome.Skipped, Started) { SkipReason = "kept" }).ToList();
-        return CleanupReportBuilder.Build(protection, decisions, results, dryRun, Started, Started.AddSeconds(12.5), new Dictionary<string, int> { ["ECR:DescribeImages"] = 1 },
+        return CleanupReportBuilder.Build(new CleanupDecisions(evidence, decisions, new[] { "a warning" }), results, dryRun, Started, Started.AddSeconds(12.5), new Dictionary<string, int> { ["ECR:DescribeImages"] = 1 },
             new ReportConfiguration(15, 24, "eu-west-2", dryRun, "HelpmatonProduction", "HelpmatonStagingPR", "djinilabs/helpmaton"));
     }
 

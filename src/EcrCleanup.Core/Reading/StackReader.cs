@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using EcrCleanup.Abstractions;
+using EcrCleanup.Configuration;
 using EcrCleanup.Model;
 
-namespace EcrCleanup.Protection;
+namespace EcrCleanup.Reading;
 
 /// <summary>A Lambda function that a watched stack (or one of its nested stacks) deploys.</summary>
 public sealed record StackFunction(string FunctionName, string RootStackName, string StackName, string LogicalId, DeploymentEnvironment Environment, int? PullRequestNumber);
@@ -21,10 +22,10 @@ internal sealed partial class StackReader
     private const string NestedStackType = "AWS::CloudFormation::Stack";
 
     private readonly ICloudFormationClient _cloudFormation;
-    private readonly ProtectionSettings _settings;
-    private readonly Action<ProtectionProgress>? _progress;
+    private readonly CleanupSettings _settings;
+    private readonly Action<ReadProgress>? _progress;
 
-    public StackReader(ICloudFormationClient cloudFormation, ProtectionSettings settings, Action<ProtectionProgress>? progress)
+    public StackReader(ICloudFormationClient cloudFormation, CleanupSettings settings, Action<ReadProgress>? progress)
     {
         _cloudFormation = cloudFormation;
         _settings = settings;
@@ -57,7 +58,7 @@ internal sealed partial class StackReader
         {
             await ReadTreeAsync(root.Stack, root.Environment, root.PullRequest, listed, functions, inProgress, visited, token).ConfigureAwait(false);
             var count = Interlocked.Increment(ref done);
-            _progress?.Invoke(new ProtectionProgress("Reading CloudFormation stacks", root.Stack.StackName, count, roots.Count));
+            _progress?.Invoke(new ReadProgress("Reading CloudFormation stacks", root.Stack.StackName, count, roots.Count));
         }).ConfigureAwait(false);
 
         return new StackScan(functions, inProgress.ToArray(), visited.Count);

@@ -1,4 +1,4 @@
-namespace EcrCleanup.Protection;
+namespace EcrCleanup.Reading;
 
 /// <summary>
 /// The protected set cannot be known completely, so nothing may be decided from it: a source failed, the

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using EcrCleanup.Abstractions;
+using EcrCleanup.Configuration;
 
-namespace EcrCleanup.Protection;
+namespace EcrCleanup.Reading;
 
 /// <summary>What one function version runs.</summary>
 /// <param name="Qualifier"><c>$LATEST</c> or a version number.</param>
@@ -24,10 +25,10 @@ internal sealed class FunctionReader
     public const string Latest = "$LATEST";
 
     private readonly ILambdaClient _lambda;
-    private readonly ProtectionSettings _settings;
-    private readonly Action<ProtectionProgress>? _progress;
+    private readonly CleanupSettings _settings;
+    private readonly Action<ReadProgress>? _progress;
 
-    public FunctionReader(ILambdaClient lambda, ProtectionSettings settings, Action<ProtectionProgress>? progress)
+    public FunctionReader(ILambdaClient lambda, CleanupSettings settings, Action<ReadProgress>? progress)
     {
         _lambda = lambda;
         _settings = settings;
@@ -114,7 +115,7 @@ internal sealed class FunctionReader
                 deployments.Add(new FunctionDeployment(name, Latest, null, ImageReference.Parse(code.ImageUri), resolved, resolved?.Digest ?? DigestOf(code.CodeSha256)));
             }
 
-            _progress?.Invoke(new ProtectionProgress("Reading Lambda functions", name, Interlocked.Increment(ref done), names.Count));
+            _progress?.Invoke(new ReadProgress("Reading Lambda functions", name, Interlocked.Increment(ref done), names.Count));
         }).ConfigureAwait(false);
         return missing;
     }

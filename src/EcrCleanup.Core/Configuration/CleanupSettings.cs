@@ -1,7 +1,6 @@
-using EcrCleanup.Configuration;
 using EcrCleanup.Decisions;
 
-namespace EcrCleanup.Protection;
+namespace EcrCleanup.Configuration;
 
 /// <summary>Where the production history comes from.</summary>
 public enum ProductionHistorySource
@@ -16,16 +15,20 @@ public enum ProductionHistorySource
     Commits,
 }
 
-/// <summary>What Get-ProtectedImage looks at.</summary>
-public sealed record ProtectionSettings
+/// <summary>
+/// Everything a run is read and decided with, secrets excepted (the GitHub token and the AWS credentials come
+/// from the caller each time). Every <see cref="Model.CleanupCandidate"/> carries the settings it was decided
+/// with, so that Remove-EcrCleanupCandidate can read and decide its repository again without asking for them.
+/// </summary>
+public sealed record CleanupSettings
 {
-    public ProtectionSettings(string repositoryName, string region)
+    public CleanupSettings(string repositoryName, string region)
     {
         RepositoryName = repositoryName;
         Region = region;
     }
 
-    public string RepositoryName { get; }
+    public string RepositoryName { get; init; }
 
     /// <summary>The region of the repository; images named by functions in other regions are not this repository's.</summary>
     public string Region { get; }
@@ -34,18 +37,19 @@ public sealed record ProtectionSettings
 
     public string PullRequestStackPrefix { get; init; } = ConfigurationDefaults.PullRequestStackPrefix;
 
-    public int ProductionRetentionCount { get; init; } = ConfigurationDefaults.ProductionRetentionCount;
+    /// <summary>owner/name of the GitHub repository; null when GitHub is skipped (no pull requests, no production history).</summary>
+    public string? GitHubRepository { get; init; } = ConfigurationDefaults.GitHubRepository;
 
     public string ProductionEnvironment { get; init; } = "production";
 
     public ProductionHistorySource HistorySource { get; init; } = ProductionHistorySource.Auto;
 
-    /// <summary>How many stacks or functions are read at once.</summary>
+    /// <summary>How many stacks, functions or pull requests are read at once.</summary>
     public int ThrottleLimit { get; init; } = 8;
-
-    /// <summary>How tags are read (commit SHAs).</summary>
-    public CleanupPolicy Policy { get; init; } = CleanupPolicy.Default;
 
     /// <summary>How many pages of 100 deployments or commits are read, at most, to find the retained production builds.</summary>
     public int MaxHistoryPages { get; init; } = 20;
+
+    /// <summary>Tags, age and retention: what the decision tree is asked with.</summary>
+    public CleanupPolicy Policy { get; init; } = CleanupPolicy.Default;
 }

@@ -1,29 +1,34 @@
 using EcrCleanup.Abstractions;
+using EcrCleanup.Configuration;
+using EcrCleanup.Decisions;
+using EcrCleanup.Diagnostics;
 using EcrCleanup.Model;
-using EcrCleanup.Protection;
+using EcrCleanup.Reading;
 using static EcrCleanup.Core.Tests.Protection.ProtectionWorld;
 
 namespace EcrCleanup.Core.Tests.Protection;
 
-public class ProtectionEngineTests
+/// <summary>The read against fake services, then the decisions: what is protected, and what the read asks for.</summary>
+public class ReadAndDecideTests
 {
     private readonly ProtectionWorld world = new();
     private readonly string production;
     private readonly EcrImage live;
 
-    public ProtectionEngineTests()
+    public ReadAndDecideTests()
     {
         production = world.AddStack("HelpmatonProduction");
         live = world.AddImage("live", 30, "lancedb-" + Sha("c0")[..7]);
         world.AddFunction(production, "prod-api", live);
     }
 
-    private ProtectionSettings Settings => new(Repo, Region) { ProductionRetentionCount = 3 };
+    private CleanupSettings Settings => new(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = 3 } };
 
-    private Task<ProtectionResult> Run(ProtectionSettings? settings = null, bool github = true) =>
-        new ProtectionEngine(settings ?? Settings, world, world, world, github ? world : null).RunAsync(CancellationToken.None);
+    private Task<CleanupDecisions> Run(CleanupSettings? settings = null, bool github = true) =>
+        new CleanupRun(settings ?? Settings, new CleanupServices(world, world, world, github ? world : null, new ServiceCallRecorder()), TimeProvider.System)
+            .DecideAsync(null, CancellationToken.None);
 
-    private static ProtectedImage[] For(ProtectionResult result, EcrImage image) => result.Protected.Where(p => p.Digest == image.Digest).ToArray();
+    private static ProtectedImage[] For(CleanupDecisions result, EcrImage image) => result.Protected.Where(p => p.Digest == image.Digest).ToArray();
 
     [Fact]
     public async Task Protects_what_production_latest_runs_by_digest_and_by_the_tag_it_names()
@@ -33,7 +38,7 @@ public class ProtectionEngineTests
 
         var result = await Run();
 
-        var deployed = Assert.Single(For(result, live), p => p.Reason == ProtectionReason.Deployed);
+        var deployed = Assert.Single(For(result, live), p => p.Reason == ProtectionReason.Deployed && p.FunctionName == "prod-api");
         Assert.Equal(DeploymentEnvironment.Production, deployed.Environment);
         Assert.Equal("HelpmatonProduction", deployed.StackName);
         Assert.Equal("$LATEST", deployed.Qualifier);
@@ -82,7 +87,7 @@ public class ProtectionEngineTests
         var protection = Assert.Single(For(result, worker), p => p.Reason == ProtectionReason.Deployed);
         Assert.Equal("HelpmatonProduction", protection.StackName);
         Assert.Equal(2, world.Calls["CloudFormation:ListStackResources"]);
-        Assert.Equal(2, result.StackCount);
+        Assert.Equal(2, result.Evidence.StackCount);
     }
 
     [Fact]
@@ -144,7 +149,7 @@ public class ProtectionEngineTests
         Assert.Contains(For(result, headImage), p => p.Reason == ProtectionReason.OpenPullRequest && p.PullRequestNumber == 42);
         Assert.Contains(For(result, earlierImage), p => p.Reason == ProtectionReason.OpenPullRequest && p.CommitSha == earlier);
         Assert.Empty(For(result, closed));
-        Assert.Equal(42, result.OpenPullRequestShas![head]);
+        Assert.Equal(42, result.Evidence.OpenPullRequests![head]);
     }
 
     [Fact]
@@ -161,7 +166,7 @@ public class ProtectionEngineTests
         Assert.Contains(For(result, images[0]), p => p.Reason == ProtectionReason.ProductionRetention);
         Assert.Contains(For(result, images[1]), p => p.Reason == ProtectionReason.ProductionRetention);
         Assert.Empty(For(result, images[2]));
-        Assert.StartsWith(Sha("c0")[..7], result.ProductionHistory![0], StringComparison.Ordinal);
+        Assert.StartsWith(Sha("c0")[..7], result.Evidence.ProductionHistory![0], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -251,13 +256,13 @@ public class ProtectionEngineTests
     public async Task Without_github_returns_no_history_and_no_pull_requests()
     {
         var result = await Run(github: false);
-        Assert.Null(result.ProductionHistory);
-        Assert.Null(result.OpenPullRequestShas);
+        Assert.Null(result.Evidence.ProductionHistory);
+        Assert.Null(result.Evidence.OpenPullRequests);
         Assert.DoesNotContain(world.Calls.Keys, k => k.StartsWith("GitHub:", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Gives_one_protection_per_image_and_reason_whatever_the_order_of_reads()
+    public async Task Gives_every_protection_in_the_same_order_whatever_the_order_of_reads()
     {
         for (var i = 0; i < 20; i++)
         {
@@ -268,6 +273,6 @@ public class ProtectionEngineTests
         var second = await Run(Settings with { ThrottleLimit = 8 });
 
         Assert.Equal(first.Protected.Select(p => (p.Digest, p.Reason, p.FunctionName)), second.Protected.Select(p => (p.Digest, p.Reason, p.FunctionName)));
-        Assert.Single(first.Protected, p => p.Reason == ProtectionReason.DeployedOutsideStacks);
+        Assert.Equal(20, first.Protected.Count(p => p.Reason == ProtectionReason.DeployedOutsideStacks)); // every function that runs it is a reason
     }
 }

@@ -1,18 +1,19 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using EcrCleanup.Abstractions;
+using EcrCleanup.Configuration;
 using EcrCleanup.Decisions;
 
-namespace EcrCleanup.Protection;
+namespace EcrCleanup.Reading;
 
 /// <summary>Reads what GitHub knows: the commits of open pull requests and the production history.</summary>
 internal sealed class GitHubReader
 {
     private readonly IGitHubClient _github;
-    private readonly ProtectionSettings _settings;
-    private readonly Action<ProtectionProgress>? _progress;
+    private readonly CleanupSettings _settings;
+    private readonly Action<ReadProgress>? _progress;
 
-    public GitHubReader(IGitHubClient github, ProtectionSettings settings, Action<ProtectionProgress>? progress)
+    public GitHubReader(IGitHubClient github, CleanupSettings settings, Action<ReadProgress>? progress)
     {
         _github = github;
         _settings = settings;
@@ -34,7 +35,7 @@ internal sealed class GitHubReader
                 Add(sha, pullRequest.Number);
             }
 
-            _progress?.Invoke(new ProtectionProgress("Reading open pull requests", $"#{pullRequest.Number}", Interlocked.Increment(ref done), pullRequests.Count));
+            _progress?.Invoke(new ReadProgress("Reading open pull requests", $"#{pullRequest.Number}", Interlocked.Increment(ref done), pullRequests.Count));
         }).ConfigureAwait(false);
 
         // Several pull requests can share a commit: the lowest number names it, whatever order the reads finished in.

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace EcrCleanup.Protection;
+namespace EcrCleanup.Reading;
 
 /// <summary>An image URI as Lambda reports it: <c>&lt;account&gt;.dkr.ecr.&lt;region&gt;.amazonaws.com[.cn]/&lt;repository&gt;(:&lt;tag&gt;|@sha256:&lt;hex&gt;)</c>.</summary>
 public sealed partial record ImageReference(string RegistryId, string Region, string Repository, string? Tag, string? Digest)

@@ -1,0 +1,114 @@
+using EcrCleanup.Abstractions;
+using EcrCleanup.Configuration;
+using EcrCleanup.Decisions;
+using EcrCleanup.Deletion;
+using EcrCleanup.Diagnostics;
+using EcrCleanup.Model;
+using EcrCleanup.Reading;
+using EcrCleanup.Reporting;
+
+namespace EcrCleanup;
+
+/// <summary>The services a run reads and deletes through; <see cref="GitHub"/> is null when GitHub is skipped.</summary>
+public sealed record CleanupServices(IEcrClient Ecr, ICloudFormationClient CloudFormation, ILambdaClient Lambda, IGitHubClient? GitHub, ServiceCallRecorder Calls);
+
+/// <summary>How deletions are asked for and told about: ShouldProcess per image, and each result as it is known.</summary>
+public sealed record DeletionCallbacks(Func<CleanupCandidate, Task<bool>> Confirm, Action<DeletionResult> Report, IDeletionJournal? Journal = null);
+
+/// <summary>
+/// One cleanup of one repository, in the module's three steps: the read gathers evidence from every source, the
+/// engine decides every image, the deletion re-checks and records. The cmdlets call it and write what it returns.
+/// </summary>
+public sealed class CleanupRun
+{
+    private readonly CleanupServices _services;
+    private readonly TimeProvider _time;
+    private readonly Action<ReadProgress>? _progress;
+    private readonly CleanupEngine _engine;
+
+    public CleanupRun(CleanupSettings settings, CleanupServices services, TimeProvider time, Action<ReadProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Settings = settings;
+        _services = services;
+        _time = time;
+        _progress = progress;
+        _engine = new CleanupEngine(settings.Policy, time);
+    }
+
+    public CleanupSettings Settings { get; }
+
+    /// <summary>Reads every source, then decides every image.</summary>
+    /// <param name="external">Protections from outside the module (piped in).</param>
+    /// <exception cref="ProtectionException">A source could not answer, or the evidence cannot be decided from safely.</exception>
+    public async Task<CleanupDecisions> DecideAsync(IEnumerable<ProtectedImage>? external, CancellationToken cancellationToken)
+    {
+        var reader = new EvidenceReader(Settings, _services.Ecr, _services.CloudFormation, _services.Lambda, _services.GitHub, _engine.HasRetainedBuilds, _progress);
+        var evidence = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return _engine.Decide(evidence, external, Settings);
+    }
+
+    /// <summary>
+    /// Deletes what this run decided a moment ago: the images are read again first (gone, gained a tag), except in
+    /// a dry run, which shows the plan as decided.
+    /// </summary>
+    /// <exception cref="DeletionLimitException">More would be deleted than the options allow; nothing was.</exception>
+    public Task<IReadOnlyList<DeletionResult>> DeleteAsync(CleanupDecisions decisions, DeletionOptions options, DeletionCallbacks callbacks, CancellationToken cancellationToken) =>
+        Runner(options, callbacks.Journal).RunAsync(
+            Settings.RepositoryName,
+            decisions.Candidates,
+            async token => RepositoryNow.Of(options.DryRun ? decisions.Evidence.Images : await ReadImagesAsync(token).ConfigureAwait(false)),
+            callbacks.Confirm,
+            callbacks.Report,
+            cancellationToken);
+
+    /// <summary>
+    /// Deletes a plan made by another command: the repository is read and decided again with the plan's settings,
+    /// and only what both the plan and the fresh decision delete goes.
+    /// </summary>
+    /// <exception cref="ProtectionException">A source could not answer, or the evidence cannot be decided from safely.</exception>
+    /// <exception cref="DeletionLimitException">More would be deleted than the options allow; nothing was.</exception>
+    public Task<IReadOnlyList<DeletionResult>> ApplyAsync(IReadOnlyList<CleanupCandidate> plan, DeletionOptions options, DeletionCallbacks callbacks, CancellationToken cancellationToken) =>
+        Runner(options, callbacks.Journal).RunAsync(
+            Settings.RepositoryName,
+            plan,
+            async token =>
+            {
+                var fresh = await DecideAsync(null, token).ConfigureAwait(false);
+                return RepositoryNow.Of(fresh.Evidence.Images, fresh.Candidates);
+            },
+            callbacks.Confirm,
+            callbacks.Report,
+            cancellationToken);
+
+    /// <summary>The whole job: read, decide, delete (or show what would be), and the report of it.</summary>
+    /// <param name="warn">Told what the read and the decisions noticed, before anything is deleted.</param>
+    public async Task<CleanupReport> RunAsync(DeletionOptions options, DeletionCallbacks callbacks, Action<string> warn, CancellationToken cancellationToken)
+    {
+        var started = _time.GetUtcNow();
+        var decisions = await DecideAsync(null, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in decisions.Warnings)
+        {
+            warn(warning);
+        }
+
+        var results = await DeleteAsync(decisions, options, callbacks, cancellationToken).ConfigureAwait(false);
+        var policy = Settings.Policy;
+        var configuration = new ReportConfiguration(policy.ProductionRetentionCount, policy.MinImageAgeHours, Settings.Region, options.DryRun,
+            Settings.ProductionStackName, Settings.PullRequestStackPrefix, Settings.GitHubRepository);
+        return CleanupReportBuilder.Build(decisions, results, options.DryRun, started, _time.GetUtcNow(), _services.Calls.Calls, configuration);
+    }
+
+    private DeletionRunner Runner(DeletionOptions options, IDeletionJournal? journal) => new(_services.Ecr, _time, journal, options);
+
+    private async Task<IReadOnlyList<EcrImage>> ReadImagesAsync(CancellationToken cancellationToken)
+    {
+        var images = new List<EcrImage>();
+        await foreach (var image in _services.Ecr.DescribeImagesAsync(Settings.RepositoryName, cancellationToken).ConfigureAwait(false))
+        {
+            images.Add(image);
+        }
+
+        return images;
+    }
+}

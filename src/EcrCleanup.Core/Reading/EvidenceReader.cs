@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using EcrCleanup.Abstractions;
+using EcrCleanup.Configuration;
+using EcrCleanup.Inventory;
+using EcrCleanup.Model;
+
+namespace EcrCleanup.Reading;
+
+/// <summary>
+/// Gathers the evidence for one repository from every source and decides nothing: the images (ECR), the watched
+/// stacks (CloudFormation), what every function version runs (Lambda), the open pull requests and the production
+/// history (GitHub). Fails closed: a source that cannot answer, or a missing production stack, stops it with a
+/// <see cref="ProtectionException"/>; nothing partial is returned.
+/// </summary>
+public sealed class EvidenceReader
+{
+    private readonly CleanupSettings _settings;
+    private readonly IEcrClient _ecr;
+    private readonly ICloudFormationClient _cloudFormation;
+    private readonly ILambdaClient _lambda;
+    private readonly IGitHubClient? _github;
+    private readonly Func<Evidence, bool> _historyIsEnough;
+    private readonly Action<ReadProgress>? _progress;
+
+    /// <param name="github">Null when GitHub is skipped: no open pull requests and no production history are read.</param>
+    /// <param name="historyIsEnough">Asked after each page of production history: true once the decisions need no older page.</param>
+    public EvidenceReader(CleanupSettings settings, IEcrClient ecr, ICloudFormationClient cloudFormation, ILambdaClient lambda, IGitHubClient? github, Func<Evidence, bool> historyIsEnough, Action<ReadProgress>? progress = null)
+    {
+        _settings = settings;
+        _ecr = ecr;
+        _cloudFormation = cloudFormation;
+        _lambda = lambda;
+        _github = github;
+        _historyIsEnough = historyIsEnough;
+        _progress = progress;
+    }
+
+    public async Task<Evidence> ReadAsync(CancellationToken cancellationToken)
+    {
+        var warnings = new ConcurrentQueue<string>();
+        var inventory = await Ask("ECR", () => ImageInventory.LoadAsync(_ecr, _settings.RepositoryName, null, cancellationToken)).ConfigureAwait(false);
+        // CloudFormation and Lambda have separate quotas: read them at the same time.
+        var functionReader = new FunctionReader(_lambda, _settings, _progress);
+        var (stacks, region) = await BothAsync(
+            token => Ask("CloudFormation", () => new StackReader(_cloudFormation, _settings, _progress).ReadAsync(token)),
+            token => Ask("Lambda", () => functionReader.ReadRegionAsync(token)),
+            cancellationToken).ConfigureAwait(false);
+        var deployments = await Ask("Lambda", () => functionReader.AttachStacksAsync(region, stacks.Functions, warnings, cancellationToken)).ConfigureAwait(false);
+        deployments = await Ask("Lambda", () => ConfirmVersionsAsync(functionReader, inventory, deployments, cancellationToken)).ConfigureAwait(false);
+
+        var evidence = new Evidence(inventory.Repository, _settings.Region, inventory.Images)
+        {
+            ProductionStackName = _settings.ProductionStackName,
+            Deployments = deployments,
+            StacksInProgress = stacks.InProgress,
+            StackCount = stacks.StackCount,
+        };
+        if (_github is not null)
+        {
+            var reader = new GitHubReader(_github, _settings, _progress);
+            var pullRequests = await Ask("GitHub", () => reader.ReadOpenPullRequestsAsync(cancellationToken)).ConfigureAwait(false);
+            evidence = evidence with { OpenPullRequests = pullRequests };
+            var history = await Ask("GitHub", () => ReadHistoryAsync(reader, evidence, cancellationToken)).ConfigureAwait(false);
+            evidence = evidence with { ProductionHistory = history };
+        }
+
+        return evidence with { Warnings = warnings.ToArray() };
+    }
+
+    /// <summary>
+    /// A published version of a function that runs this repository's images, whose listed digest is no image of
+    /// the repository, is asked for with GetFunction: what it runs is then known from Lambda's own image URIs, not
+    /// from the listing's CodeSha256 alone. In a healthy account there is none, and this costs no call.
+    /// </summary>
+    private async Task<IReadOnlyList<FunctionDeployment>> ConfirmVersionsAsync(FunctionReader reader, RepositoryInventory inventory, IReadOnlyList<FunctionDeployment> deployments, CancellationToken cancellationToken)
+    {
+        var repository = inventory.Repository;
+        var digests = inventory.Images.Select(i => i.Digest).ToHashSet(StringComparer.Ordinal);
+        bool IsOurs(ImageReference? reference) => reference is not null && reference.IsIn(repository.RegistryId, _settings.Region, repository.Name);
+        var usingRepository = deployments.Where(d => d.Qualifier == FunctionReader.Latest && (IsOurs(d.Named) || IsOurs(d.Resolved)))
+            .Select(d => d.FunctionName).ToHashSet(StringComparer.Ordinal);
+        var unconfirmed = deployments.Where(d => d.Qualifier != FunctionReader.Latest && usingRepository.Contains(d.FunctionName) && (d.Digest is null || !digests.Contains(d.Digest))).ToList();
+        if (unconfirmed.Count == 0)
+        {
+            return deployments;
+        }
+
+        var confirmed = await reader.ReadVersionsAsync(unconfirmed, cancellationToken).ConfigureAwait(false);
+        return deployments.Except(unconfirmed).Concat(confirmed).ToList();
+    }
+
+    /// <summary>Production history, newest first, a whole page at a time, until the decisions need no older page.</summary>
+    private async Task<IReadOnlyList<string>> ReadHistoryAsync(GitHubReader reader, Evidence evidence, CancellationToken cancellationToken)
+    {
+        var history = new List<string>();
+        if (_historyIsEnough(evidence with { ProductionHistory = history }))
+        {
+            return history;
+        }
+
+        await foreach (var page in reader.ReadProductionHistoryAsync(cancellationToken).ConfigureAwait(false))
+        {
+            history.AddRange(page);
+            if (_historyIsEnough(evidence with { ProductionHistory = history }))
+            {
+                break;
+            }
+        }
+
+        return history;
+    }
+
+    /// <summary>Runs two reads at once; when one fails, the other is cancelled and the failure, not the cancellation, is thrown.</summary>
+    private static async Task<(TFirst, TSecond)> BothAsync<TFirst, TSecond>(Func<CancellationToken, Task<TFirst>> first, Func<CancellationToken, Task<TSecond>> second, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        async Task<T> StopOthersOnFailure<T>(Func<CancellationToken, Task<T>> read)
+        {
+            try
+            {
+                return await read(stop.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var firstTask = StopOthersOnFailure(first);
+        var secondTask = StopOthersOnFailure(second);
+        try
+        {
+            await Task.WhenAll(firstTask, secondTask).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failure = new Task[] { firstTask, secondTask }.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault();
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
+            throw;
+        }
+
+        return (firstTask.Result, secondTask.Result);
+    }
+
+    /// <summary>Runs one source's reads; a failure becomes a <see cref="ProtectionException"/> naming the source.</summary>
+    private static async Task<T> Ask<T>(string source, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (ServiceException e)
+        {
+            throw new ProtectionException(ProtectionException.SourceFailed, source,
+                $"{source} could not answer, so the protected set would be incomplete and nothing is decided. {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Management.Automation;
+using System.Security;
+using EcrCleanup.Commands.Validation;
+using EcrCleanup.Configuration;
+using EcrCleanup.Decisions;
+using EcrCleanup.Model;
+
+namespace EcrCleanup.Commands.Infrastructure;
+
+/// <summary>
+/// The parameters that say what is read and how it is decided (the repository, the stacks, GitHub, retention,
+/// tag patterns), for the cmdlets that read and decide a repository.
+/// </summary>
+public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
+{
+    /// <summary>The ECR repository. Default: ECR_REPOSITORY_NAME, then helpmaton-lambda-images.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateEcrRepositoryName]
+    public string? RepositoryName { get; set; }
+
+    /// <summary>The production CloudFormation stack. Default: PRODUCTION_STACK_NAME, then HelpmatonProduction.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ProductionStackName { get; set; }
+
+    /// <summary>The name prefix of pull-request stacks. Default: PR_STACK_PREFIX, then HelpmatonStagingPR.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PullRequestStackPrefix { get; set; }
+
+    /// <summary>How many production builds are kept for rollback. Default: PRODUCTION_IMAGE_RETENTION_COUNT, then 15.</summary>
+    [Parameter]
+    [ValidateRange(0, 10000)]
+    public int? ProductionRetentionCount { get; set; }
+
+    /// <summary>The GitHub environment whose deployments are the production history. Default: production.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string ProductionEnvironment { get; set; } = "production";
+
+    /// <summary>Where the production history comes from: Auto (deployments if any, else default-branch commits), Deployments or Commits.</summary>
+    [Parameter]
+    public ProductionHistorySource ProductionHistorySource { get; set; } = ProductionHistorySource.Auto;
+
+    /// <summary>The GitHub repository, owner/name. Default: GITHUB_REPOSITORY, then djinilabs/helpmaton.</summary>
+    [Parameter]
+    [ValidatePattern("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
+    public string? GitHubRepository { get; set; }
+
+    /// <summary>A GitHub token that can read pull requests, commits and deployments. Default: GITHUB_TOKEN.</summary>
+    [Parameter]
+    public SecureString? GitHubToken { get; set; }
+
+    /// <summary>Go on without GitHub: open pull requests are not protected and no production history is read.</summary>
+    [Parameter]
+    public SwitchParameter SkipGitHub { get; set; }
+
+    /// <summary>How many stacks, functions or pull requests are read at once. Default: 8.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
+    /// <summary>A regular expression for commit tags, with a named group 'sha'. Default: any name, a dash, 7 to 40 hex digits.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string TagPattern { get; set; } = CleanupPolicy.DefaultTagPattern;
+
+    /// <summary>A regular expression for 'latest' tags, which are always kept. Default: any name followed by -latest.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string LatestTagPattern { get; set; } = CleanupPolicy.DefaultLatestTagPattern;
+
+    /// <summary>What the command reads and decides with, checked in BeginProcessing: bad values stop the command before any AWS call.</summary>
+    protected CleanupSettings Settings { get; private set; } = null!;
+
+    /// <summary>The minimum age a cmdlet decides with; null for cmdlets that do not decide on age.</summary>
+    protected virtual double? MinImageAgeHoursSetting => null;
+
+    protected override async Task BeginProcessingAsync()
+    {
+        await base.BeginProcessingAsync().ConfigureAwait(false);
+        Settings = new CleanupSettings(EnvironmentDefaults.String(RepositoryName, ConfigurationDefaults.RepositoryNameVariable, ConfigurationDefaults.RepositoryName), Clients.Session.Region)
+        {
+            ProductionStackName = EnvironmentDefaults.String(ProductionStackName, ConfigurationDefaults.ProductionStackNameVariable, ConfigurationDefaults.ProductionStackName),
+            PullRequestStackPrefix = EnvironmentDefaults.String(PullRequestStackPrefix, ConfigurationDefaults.PullRequestStackPrefixVariable, ConfigurationDefaults.PullRequestStackPrefix),
+            GitHubRepository = SkipGitHub ? null : EnvironmentDefaults.String(GitHubRepository, ConfigurationDefaults.GitHubRepositoryVariable, ConfigurationDefaults.GitHubRepository),
+            ProductionEnvironment = ProductionEnvironment,
+            HistorySource = ProductionHistorySource,
+            ThrottleLimit = ThrottleLimit,
+            Policy = BuildPolicy(),
+        };
+        if (SkipGitHub)
+        {
+            Warn("GitHub is skipped (-SkipGitHub): open pull requests are not protected and no production history is read, so only deployed images are known to be in use.");
+        }
+    }
+
+    /// <summary>Reads every source and decides every image of the repository given (a pipeline value), else of -RepositoryName and its defaults.</summary>
+    /// <param name="external">Protections piped in.</param>
+    protected Task<CleanupDecisions> DecideAsync(IEnumerable<ProtectedImage>? external = null)
+    {
+        var settings = RepositoryName is { } name ? Settings with { RepositoryName = name } : Settings;
+        var run = CreateRun(settings, GitHubToken);
+        return CallServicesAsync(settings.RepositoryName, () => run.DecideAsync(external, CancelToken));
+    }
+
+    private CleanupPolicy BuildPolicy()
+    {
+        try
+        {
+            var policy = new CleanupPolicy
+            {
+                ProductionRetentionCount = EnvironmentDefaults.Number(ProductionRetentionCount, ConfigurationDefaults.ProductionRetentionCountVariable, ConfigurationDefaults.ProductionRetentionCount, 0, 10000),
+                TagPattern = TagPattern,
+                LatestTagPattern = LatestTagPattern,
+            };
+            return MinImageAgeHoursSetting is { } hours ? policy with { MinImageAgeHours = hours } : policy;
+        }
+        catch (ArgumentException e)
+        {
+            throw new TerminatingErrorException(ErrorRecords.InvalidInput("InvalidPolicy", e.Message, e.ParamName, e));
+        }
+    }
+}
