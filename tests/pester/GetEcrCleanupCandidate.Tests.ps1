@@ -39,12 +39,41 @@ Describe 'Get-EcrCleanupCandidate' {
         ($all | Where-Object Digest -EQ (Get-TestDigest 'unknown')).Reason | Should -Match 'lancedb-foo'
     }
 
-    It 'uses the protected images piped to it without reading the sources again' {
-        $before = (Invoke-SandboxAdmin $sandbox calls).'cloudformation:ListStacks'
-        $protected = Get-ProtectedImage @common
-        $candidates = $protected | Get-EcrCleanupCandidate @common
-        Labels $candidates | Should -Be @('c3', 'c4', 'closed-pr', 'untagged')
-        (Invoke-SandboxAdmin $sandbox calls).'cloudformation:ListStacks' | Should -Be ($before + 1)
+    It 'keeps every protection when the output of Get-ProtectedImage is filtered before it is piped in' {
+        $filtered = Get-ProtectedImage @common | Where-Object Digest -NotIn (Get-TestDigest 'c0'), (Get-TestDigest 'c1'), (Get-TestDigest 'pr15-commit')
+        $all = $filtered | Get-EcrCleanupCandidate @common -IncludeKept
+        Labels ($all | Where-Object Action -EQ 'Delete') | Should -Be @('c3', 'c4', 'closed-pr', 'untagged')
+        ($all | Where-Object Digest -EQ (Get-TestDigest 'c0')).Rule | Should -Be 'Protected'
+        ($all | Where-Object Digest -EQ (Get-TestDigest 'c1')).Rule | Should -Be 'ProductionRetention'
+    }
+
+    It 'keeps the newest production builds by production retention, numbered as the report numbers them' {
+        $all = Get-EcrCleanupCandidate @common -IncludeKept
+        $c1 = $all | Where-Object Digest -EQ (Get-TestDigest 'c1')
+        $c2 = $all | Where-Object Digest -EQ (Get-TestDigest 'c2')
+        $c3 = $all | Where-Object Digest -EQ (Get-TestDigest 'c3')
+        # No stack runs c1 or c2: retention alone keeps them. c0, which production runs now, is build #1.
+        $c1.Rule, $c1.ProductionRank, $c1.Reason | Should -Be @('ProductionRetention', 2, 'Production image #2 of 3 kept for rollback')
+        $c2.Rule, $c2.ProductionRank | Should -Be @('ProductionRetention', 3)
+        ($all | Where-Object Digest -EQ (Get-TestDigest 'c0')).ProductionRank | Should -Be 1
+        $c3.Rule, $c3.ProductionRank, $c3.Reason | Should -Be @('ProductionBeyondRetention', 4, 'Production image beyond retention (#4 > 3)')
+        (Get-ProtectedImage @common | Where-Object { $_.Digest -eq (Get-TestDigest 'c2') -and "$($_.Reason)" -eq 'ProductionRetention' }).ProductionRank | Should -Be 3
+        $report = Invoke-EcrCleanup @common -WhatIf -WarningAction SilentlyContinue
+        "$report" | Should -Match ([regex]::Escape("$(Get-TestTag 'c2') (production build #3)"))
+        "$report" | Should -Match ([regex]::Escape("$(Get-TestTag 'c3') - Production image beyond retention (#4 > 3)"))
+    }
+
+    It 'keeps the commit of an open pull request that no stack runs, by that rule' {
+        $all = Get-EcrCleanupCandidate @common -IncludeKept
+        $pr = $all | Where-Object Digest -EQ (Get-TestDigest 'pr15-commit')
+        $pr.Rule, $pr.PullRequestNumber, $pr.Reason | Should -Be @('OpenPullRequest', 15, 'Open pull request #15')
+        ($all | Where-Object Digest -EQ (Get-TestDigest 'closed-pr')).Action | Should -Be 'Delete'
+    }
+
+    It 'lists every reason that keeps an image, the deciding one first' {
+        $c0 = Get-EcrCleanupCandidate @common -IncludeKept | Where-Object Digest -EQ (Get-TestDigest 'c0')
+        @($c0.KeptBy) | Should -Be @('Protected', 'ProductionRetention')
+        $c0.Reason | Should -Match '^Deployed: HelpmatonProduction / prod-api \(\$LATEST\); Production image #1 of 3 kept for rollback$'
     }
 
     It 'counts any object with Repository and Digest as protection' {
@@ -55,9 +84,16 @@ Describe 'Get-EcrCleanupCandidate' {
         $kept.Rule | Should -Be 'Protected'
     }
 
-    It 'writes an error for a piped object that cannot protect anything' {
-        $null = [pscustomobject]@{ Name = 'x' } | Get-EcrCleanupCandidate @common -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidProtectionInput,EcrCleanup.Commands.GetEcrCleanupCandidateCommand'
+    It 'stops, deleting nothing, on a piped object that cannot protect <Case>' -TestCases @(
+        @{ Case = 'anything'; Repository = $null; Digest = $null }
+        @{ Case = 'by a digest with spaces'; Repository = 'app'; Digest = ' {0} ' }
+        @{ Case = 'by an image URI'; Repository = 'app'; Digest = '123456789012.dkr.ecr.eu-west-2.amazonaws.com/app@{0}' }
+        @{ Case = 'with a repository given as a URI'; Repository = '123456789012.dkr.ecr.eu-west-2.amazonaws.com/app'; Digest = '{0}' }
+    ) {
+        $Item = if ($Repository) { [pscustomobject]@{ Repository = $Repository; Digest = $Digest -f (Get-TestDigest 'c3') } } else { [pscustomobject]@{ Name = 'x' } }
+        $before = (Invoke-SandboxAdmin $sandbox calls).'ecr:BatchDeleteImage'
+        { $Item | Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -Force } | Should -Throw -ErrorId 'InvalidProtectionInput,EcrCleanup.Commands.GetEcrCleanupCandidateCommand'
+        (Invoke-SandboxAdmin $sandbox calls).'ecr:BatchDeleteImage' | Should -Be $before
     }
 
     It 'refuses <Case> before any AWS call, naming the parameter' -TestCases @(

@@ -13,18 +13,18 @@ Describe 'Remove-EcrCleanupCandidate' {
     AfterEach { Stop-EcrSandbox $sandbox }
 
     It 'deletes nothing under -WhatIf and reports what it would' {
-        $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -WhatIf -PassThru
+        $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -WhatIf -PassThru
         ($results | Where-Object Outcome -EQ 'WouldDelete').Digest | Sort-Object | Should -Be ($toDelete | Sort-Object)
         (Get-Digests $sandbox).Count | Should -Be 18
         # -WhatIf wins over -Force
-        $forced = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -WhatIf -Force -PassThru
+        $forced = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -WhatIf -Force -PassThru
         ($forced | Where-Object Outcome -EQ 'WouldDelete').Count | Should -Be 4
         (Get-Digests $sandbox).Count | Should -Be 18
         (Invoke-SandboxAdmin $sandbox calls).PSObject.Properties.Name | Should -Not -Contain 'ecr:BatchDeleteImage'
     }
 
     It 'deletes exactly the candidates, whole images by digest, with -Confirm:$false' {
-        $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Confirm:$false -PassThru
+        $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -Confirm:$false -PassThru
         ($results | Where-Object Outcome -EQ 'Deleted').Digest | Sort-Object | Should -Be ($toDelete | Sort-Object)
         $left = Get-Digests $sandbox
         $left.Count | Should -Be 14
@@ -37,19 +37,53 @@ Describe 'Remove-EcrCleanupCandidate' {
         $scenario = New-ProtectionScenario
         ($scenario.repositories[0].images | Where-Object digest -EQ (Get-TestDigest 'c4')).tags += 'release-2025'
         $null = Invoke-SandboxAdmin $sandbox scenario -Body $scenario
-        $results = $plan | Remove-EcrCleanupCandidate @common -Force -PassThru -WarningAction SilentlyContinue
+        $results = $plan | Remove-EcrCleanupCandidate -Force -PassThru -WarningAction SilentlyContinue
         $survivor = $results | Where-Object Digest -EQ (Get-TestDigest 'c4')
         $survivor.Outcome | Should -Be 'Skipped'
         $survivor.SkipReason | Should -Match 'release-2025'
         Get-Digests $sandbox | Should -Contain (Get-TestDigest 'c4')
     }
 
+    It 'decides the plan again and spares a candidate that a function has run since' {
+        $plan = Get-EcrCleanupCandidate @common
+        $scenario = New-ProtectionScenario
+        ($scenario.functions | Where-Object name -EQ 'hand-made').resolvedDigest = Get-TestDigest 'c4'
+        $null = Invoke-SandboxAdmin $sandbox scenario -Body $scenario
+        $results = $plan | Remove-EcrCleanupCandidate -Force -PassThru -WarningAction SilentlyContinue
+        $spared = $results | Where-Object Digest -EQ (Get-TestDigest 'c4')
+        $spared.Outcome | Should -Be 'Skipped'
+        $spared.SkipReason | Should -Match '^kept when decided again: Deployed outside the watched stacks: hand-made'
+        Get-Digests $sandbox | Should -Contain (Get-TestDigest 'c4')
+        ($results | Where-Object Outcome -EQ 'Deleted').Count | Should -Be 3
+    }
+
+    It 'decides again with the settings the candidates were decided with' {
+        # Decided again with the default retention (15), c3 and c4 would be kept; they go because the plan's 3 is used.
+        $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -Force -PassThru
+        ($results | Where-Object Outcome -EQ 'Deleted').Digest | Sort-Object | Should -Be ($toDelete | Sort-Object)
+        (Get-EcrCleanupCandidate @common -IncludeKept | Select-Object -First 1).Settings.Policy.ProductionRetentionCount | Should -Be 3
+    }
+
+    It 'refuses candidates decided in another region, deleting nothing' {
+        $plan = Get-EcrCleanupCandidate @common
+        { $plan | Remove-EcrCleanupCandidate -Region us-east-1 -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CandidateNotDecidable,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
+        (Get-Digests $sandbox).Count | Should -Be 18
+    }
+
+    It 'declares only the parameters it uses' {
+        $own = (Get-Command Remove-EcrCleanupCandidate).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }
+        $own | Sort-Object | Should -Be @('EndpointUrl', 'Force', 'InputObject', 'JournalPath', 'MaxDeleteCount', 'MaxDeletePercent', 'PassThru', 'ProfileName', 'Region')
+    }
+
     It 'reports ImageReferencedByManifestList as an error per image and goes on' {
         $plan = Get-EcrCleanupCandidate @common
         $scenario = New-ProtectionScenario
-        $scenario.repositories[0].images += @{ digest = (Get-TestDigest 'new-index'); tags = @('lancedb-latest-multi'); ageHours = 1; mediaType = 'application/vnd.oci.image.index.v1+json'; children = @(Get-TestDigest 'untagged') }
+        # An untagged index, itself old enough to go, that lists a candidate: decided again, both go, but the plan
+        # holds only the child, and ECR refuses to delete a manifest an index still lists.
+        $scenario.repositories[0].images += @{ digest = (Get-TestDigest 'new-index'); tags = @(); ageHours = 200; mediaType = 'application/vnd.oci.image.index.v1+json'; children = @(Get-TestDigest 'untagged') }
         $null = Invoke-SandboxAdmin $sandbox scenario -Body $scenario
-        $results = $plan | Remove-EcrCleanupCandidate @common -Force -PassThru -ErrorVariable errors -ErrorAction SilentlyContinue
+        $results = $plan | Remove-EcrCleanupCandidate -Force -PassThru -ErrorVariable errors -ErrorAction SilentlyContinue
         $failed = $results | Where-Object Outcome -EQ 'Failed'
         $failed.Digest | Should -Be (Get-TestDigest 'untagged')
         $failed.FailureCode | Should -Be 'ImageReferencedByManifestList'
@@ -65,8 +99,7 @@ Describe 'Remove-EcrCleanupCandidate' {
         $runs = foreach ($i in 1, 2) {
             $shell = [powershell]::Create()
             $null = $shell.AddCommand('Import-Module').AddParameter('Name', $env:ECRCLEANUP_TEST_MODULE).AddStatement().
-                AddCommand('Remove-EcrCleanupCandidate').AddParameter('InputObject', $plan).AddParameter('RepositoryName', 'app').AddParameter('ProductionRetentionCount', 3).
-                AddParameter('Force').AddParameter('PassThru')
+                AddCommand('Remove-EcrCleanupCandidate').AddParameter('InputObject', $plan).AddParameter('Force').AddParameter('PassThru')
             [pscustomobject]@{ Shell = $shell; Handle = $shell.BeginInvoke() }
             Start-Sleep -Milliseconds 200
         }
@@ -83,7 +116,7 @@ Describe 'Remove-EcrCleanupCandidate' {
         Invoke-SandboxAdmin $sandbox faults -Body @(@{ service = 'ecr'; operation = 'BatchDeleteImage'; error = 'ThrottlingException'; times = -1 })
         $env:AWS_MAX_ATTEMPTS = '2'
         try {
-            $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -PassThru -ErrorVariable errors -ErrorAction SilentlyContinue
+            $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -Force -PassThru -ErrorVariable errors -ErrorAction SilentlyContinue
         }
         finally { $env:AWS_MAX_ATTEMPTS = $null }
         ($results | Where-Object Outcome -EQ 'Failed').Count | Should -Be 4
@@ -96,7 +129,7 @@ Describe 'Remove-EcrCleanupCandidate' {
         $scenario = New-ProtectionScenario
         $scenario.functions = @($scenario.functions | Where-Object name -NE 'index-runner')   # the index is no longer deployed
         $null = Invoke-SandboxAdmin $sandbox scenario -Body $scenario
-        $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -PassThru
+        $results = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -Force -PassThru
         ($results | Where-Object Digest -EQ (Get-TestDigest 'index')).Outcome | Should -Be 'Deleted'
         ($results | Where-Object Digest -EQ (Get-TestDigest 'index-child')).Outcome | Should -Be 'Deleted'
         (Invoke-SandboxAdmin $sandbox calls).'ecr:BatchDeleteImage' | Should -Be 2
@@ -104,7 +137,7 @@ Describe 'Remove-EcrCleanupCandidate' {
 
     It 'journals intent before and outcome after each delete' {
         $journal = Join-Path $TestDrive 'journal.jsonl'
-        $null = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -JournalPath $journal
+        $null = Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -Force -JournalPath $journal
         $lines = Get-Content $journal | ConvertFrom-Json
         $lines.Count | Should -Be 8
         ($lines | Where-Object phase -EQ 'intent').digest | Sort-Object | Should -Be ($toDelete | Sort-Object)
@@ -117,15 +150,15 @@ Describe 'Remove-EcrCleanupCandidate' {
     }
 
     It 'stops before deleting anything beyond -MaxDeleteCount or -MaxDeletePercent' {
-        { Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -MaxDeleteCount 3 -ErrorAction Stop } |
+        { Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -Force -MaxDeleteCount 3 -ErrorAction Stop } |
             Should -Throw -ErrorId 'DeleteLimitExceeded,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
-        { Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -MaxDeletePercent 10 -ErrorAction Stop } |
+        { Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -Force -MaxDeletePercent 10 -ErrorAction Stop } |
             Should -Throw -ErrorId 'DeleteLimitExceeded,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
         (Get-Digests $sandbox).Count | Should -Be 18
     }
 
     It 'refuses a journal in a folder that does not exist, deleting nothing' {
-        { Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate @common -Force -JournalPath '/nonexistent/dir/j.jsonl' -ErrorAction Stop } |
+        { Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -Force -JournalPath '/nonexistent/dir/j.jsonl' -ErrorAction Stop } |
             Should -Throw -ErrorId 'JournalFolderNotFound,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
         (Get-Digests $sandbox).Count | Should -Be 18
     }

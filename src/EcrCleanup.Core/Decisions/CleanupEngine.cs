@@ -256,10 +256,16 @@ public sealed class CleanupEngine
     /// Rule 4's numbering, the one the reasons, the candidates, the protected images and the report show: build #1
     /// is what production's $LATEST runs now (however many commits its functions were built from), then each
     /// history commit, newest first, that has images here not yet numbered. An image gets the number of its build.
+    /// Without the history nothing is numbered: what production runs now is kept by rule 1 anyway.
     /// </summary>
     private static Dictionary<string, Build> RankProductionBuilds(ImageFacts facts, IReadOnlyCollection<string> current, IReadOnlyList<string>? history)
     {
         var builds = new Dictionary<string, Build>(StringComparer.Ordinal);
+        if (history is null)
+        {
+            return builds;
+        }
+
         var rank = 0;
         void Number(IEnumerable<string> shas)
         {
@@ -278,7 +284,7 @@ public sealed class CleanupEngine
         }
 
         Number(current);
-        foreach (var sha in (history ?? Array.Empty<string>()).Select(s => CommitSha.Normalize(s?.Trim())).OfType<string>())
+        foreach (var sha in history.Select(s => CommitSha.Normalize(s?.Trim())).OfType<string>())
         {
             Number(new[] { sha });
         }

@@ -56,6 +56,9 @@ public sealed record CleanupReport
 
     public required IReadOnlyList<CleanupCandidate> CandidateList { get; init; }
 
+    /// <summary>The images of the production builds kept for rollback, by build number (1: what production runs now).</summary>
+    public required IReadOnlyList<CleanupCandidate> RetainedProduction { get; init; }
+
     public required IReadOnlyList<DeletionResult> Results { get; init; }
 
     public required IReadOnlyList<string> Warnings { get; init; }

@@ -1,6 +1,6 @@
+using EcrCleanup.Decisions;
 using EcrCleanup.Deletion;
 using EcrCleanup.Model;
-using EcrCleanup.Decisions;
 
 namespace EcrCleanup.Reporting;
 
@@ -44,6 +44,7 @@ public static class CleanupReportBuilder
             Protected = inUse.OrderBy(p => p.Environment == DeploymentEnvironment.None ? 3 : (int)p.Environment).ThenBy(p => p.PullRequestNumber).ThenBy(p => p.StackName, StringComparer.Ordinal)
                 .DistinctBy(p => p.Digest, StringComparer.Ordinal).ToList(),
             CandidateList = candidates,
+            RetainedProduction = decisions.Where(d => d.KeptBy.Contains(CleanupRule.ProductionRetention)).OrderBy(d => d.ProductionRank).ThenBy(d => d.Digest, StringComparer.Ordinal).ToList(),
             Results = results,
             Warnings = decided.Warnings.Concat(results.Where(r => r.Outcome == DeletionOutcome.Skipped && r.Candidate.IsDelete)
                 .Select(r => $"Not deleted: {r.Candidate.Image} ({r.SkipReason})")).ToList(),

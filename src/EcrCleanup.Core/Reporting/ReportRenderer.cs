@@ -61,6 +61,9 @@ public static class ReportRenderer
         Line("Protected Images:");
         List(report.Protected.Select(DescribeProtected).ToList(), Line, "  • ");
         Line();
+        Line("Production Builds Kept for Rollback:");
+        List(report.RetainedProduction.Select(DescribeRetained).ToList(), Line, "  • ");
+        Line();
         Line("Deletion Candidates:");
         List(report.CandidateList.Select(c => $"{TagText(c.Tags)} - {c.Reason}").ToList(), Line, "  • ");
         var failures = report.Results.Where(r => r.Outcome == Deletion.DeletionOutcome.Failed).ToList();
@@ -128,6 +131,12 @@ public static class ReportRenderer
         Line();
         Line("</details>");
         Line();
+        Line("<details><summary>Production builds kept for rollback</summary>");
+        Line();
+        List(report.RetainedProduction.Select(c => Escape(DescribeRetained(c))).ToList(), Line, "- ");
+        Line();
+        Line("</details>");
+        Line();
         Line("<details><summary>Deletion candidates</summary>");
         Line();
         List(report.CandidateList.Select(c => Escape($"{TagText(c.Tags)} - {c.Reason}")).ToList(), Line, "- ");
@@ -187,6 +196,13 @@ public static class ReportRenderer
                 ["qualifier"] = p.Qualifier,
                 ["pullRequest"] = p.PullRequestNumber,
             }).ToArray()),
+            ["retainedProduction"] = new JsonArray(report.RetainedProduction.Select(c => (JsonNode)new JsonObject
+            {
+                ["digest"] = c.Digest,
+                ["tags"] = new JsonArray(c.Tags.Select(t => (JsonNode)t!).ToArray()),
+                ["productionRank"] = c.ProductionRank,
+                ["commitSha"] = c.CommitSha,
+            }).ToArray()),
             ["results"] = new JsonArray(report.Results.Where(r => r.Candidate.IsDelete).Select(r => (JsonNode)new JsonObject
             {
                 ["digest"] = r.Digest,
@@ -237,6 +253,9 @@ public static class ReportRenderer
         };
         return $"{TagText(p.Tags)} ({where})";
     }
+
+    private static string DescribeRetained(CleanupCandidate c) =>
+        string.Create(CultureInfo.InvariantCulture, $"{TagText(c.Tags)} (production build #{c.ProductionRank})");
 
     private static string TagText(IReadOnlyList<string> tags) => tags.Count == 0 ? "<untagged>" : string.Join(", ", tags);
 

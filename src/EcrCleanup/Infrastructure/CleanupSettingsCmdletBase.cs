@@ -78,6 +78,7 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
 
     protected override async Task BeginProcessingAsync()
     {
+        var policy = BuildPolicy();
         await base.BeginProcessingAsync().ConfigureAwait(false);
         Settings = new CleanupSettings(EnvironmentDefaults.String(RepositoryName, ConfigurationDefaults.RepositoryNameVariable, ConfigurationDefaults.RepositoryName), Clients.Session.Region)
         {
@@ -87,7 +88,7 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
             ProductionEnvironment = ProductionEnvironment,
             HistorySource = ProductionHistorySource,
             ThrottleLimit = ThrottleLimit,
-            Policy = BuildPolicy(),
+            Policy = policy,
         };
         if (SkipGitHub)
         {

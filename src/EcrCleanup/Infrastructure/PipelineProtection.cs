@@ -4,7 +4,10 @@ using EcrCleanup.Model;
 
 namespace EcrCleanup.Commands.Infrastructure;
 
-/// <summary>Turns a pipeline object into a protection: the module's own ProtectedImage as it is, anything else by its Repository and Digest.</summary>
+/// <summary>
+/// Turns a pipeline object into a protection: the module's own ProtectedImage as it is, anything else by its Repository
+/// (a repository name, not a URI) and Digest (sha256:&lt;64 hex&gt;); null when it cannot be read as one.
+/// </summary>
 internal static partial class PipelineProtection
 {
     public static ProtectedImage? From(PSObject item)
@@ -14,14 +17,14 @@ internal static partial class PipelineProtection
             return own;
         }
 
-        var repository = item.Properties["Repository"]?.Value?.ToString();
+        var repository = item.Properties["Repository"]?.Value?.ToString()?.ToLowerInvariant();
         var digest = item.Properties["Digest"]?.Value?.ToString();
-        if (string.IsNullOrWhiteSpace(repository) || digest is null || !DigestPattern().IsMatch(digest))
+        if (!Validation.ValidateEcrRepositoryNameAttribute.IsRepositoryName(repository) || digest is null || !DigestPattern().IsMatch(digest))
         {
             return null;
         }
 
-        return new ProtectedImage(repository.Trim(), digest.ToLowerInvariant(), ProtectionReason.External)
+        return new ProtectedImage(repository!, digest.ToLowerInvariant(), ProtectionReason.External)
         {
             Source = item.Properties["Source"]?.Value?.ToString() ?? item.BaseObject.GetType().Name,
         };
