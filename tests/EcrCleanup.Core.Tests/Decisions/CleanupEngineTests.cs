@@ -1,5 +1,6 @@
 using EcrCleanup.Decisions;
 using EcrCleanup.Model;
+using EcrCleanup.Reading;
 using static EcrCleanup.Core.Tests.Decisions.TestData;
 
 namespace EcrCleanup.Core.Tests.Decisions;
@@ -249,6 +250,64 @@ public class CleanupEngineTests
         var ex = Assert.ThrowsAny<ArgumentException>(() => Decide(images));
 
         Assert.Contains("other-repository", ex.Message);
+    }
+
+    [Fact]
+    public void WhatProductionRunsNowIsBuildOneHoweverManyCommitsItsFunctionsRun()
+    {
+        // Two production functions run images of commits 1 and 2; the history goes 3, 1, 4 (newest first).
+        var images = new[] { Image(1, 30, Tag(1)), Image(2, 30, Tag(2)), Image(3, 60, Tag(3)), Image(4, 90, Tag(4)), Image(5, 120, Tag(5)) };
+        var production = new StackFunction("api", "HelpmatonProduction", "HelpmatonProduction", "Api", DeploymentEnvironment.Production, null);
+        var evidence = Evidence(images) with
+        {
+            Deployments = new[]
+            {
+                new FunctionDeployment("api", "$LATEST", production, null, null, Digest(1)),
+                new FunctionDeployment("worker", "$LATEST", production with { FunctionName = "worker" }, null, null, Digest(2)),
+            },
+            ProductionHistory = new[] { Sha(3), Sha(1), Sha(4), Sha(5) },
+            OpenPullRequests = new Dictionary<string, int>(),
+        };
+
+        var results = Engine(new CleanupPolicy { ProductionRetentionCount = 3 }).Decide(evidence).Candidates;
+
+        Assert.Equal(new int?[] { 1, 1, 2, 3, 4 }, new[] { 1, 2, 3, 4, 5 }.Select(n => results.For(n).ProductionRank));
+        Assert.Equal(CleanupRule.ProductionRetention, results.For(4).Rule);
+        Assert.Equal(3, Assert.Single(results.For(4).Protections).ProductionRank);
+        Assert.Equal("Production image beyond retention (#4 > 3)", results.For(5).Reason);
+    }
+
+    [Fact]
+    public void WithoutTheHistoryNoBuildIsNumbered()
+    {
+        var production = new StackFunction("api", "HelpmatonProduction", "HelpmatonProduction", "Api", DeploymentEnvironment.Production, null);
+        var evidence = Evidence(new[] { Image(1, 30, Tag(1)) }) with { Deployments = new[] { new FunctionDeployment("api", "$LATEST", production, null, null, Digest(1)) } };
+
+        var result = Engine().Decide(evidence).Candidates.Single();
+
+        Assert.Null(result.ProductionRank);
+        Assert.Equal(new[] { CleanupRule.Protected, CleanupRule.CommitStatusUnknown }, result.KeptBy);
+    }
+
+    [Fact]
+    public void EveryRuleThatKeepsAnImageIsRecordedInTheTreesOrder()
+    {
+        var result = Decide(new[] { Image(1, 2, "lancedb-latest", "release-candidate", Tag(1)) }, pullRequests: new Dictionary<string, int> { [Sha(1)] = 8 }).Single();
+
+        Assert.Equal(new[] { CleanupRule.MinimumAge, CleanupRule.Latest, CleanupRule.OpenPullRequest, CleanupRule.UnknownTag }, result.KeptBy);
+        Assert.Equal(CleanupRule.MinimumAge, result.Rule);
+        Assert.Equal("Younger than minimum age (2.0h < 24h); Latest tag 'lancedb-latest'; Open pull request #8; Unknown tag pattern 'release-candidate' kept for safety", result.Reason);
+        Assert.Equal(ProtectionReason.OpenPullRequest, Assert.Single(result.Protections).Reason);
+    }
+
+    [Fact]
+    public void StopsWhenTheProductionStackRunsNothingFromTheRepository()
+    {
+        var evidence = Evidence(new[] { Image(1, 100, Tag(1)) }) with { ProductionStackName = "HelpmatonProduction" };
+
+        var e = Assert.Throws<ProtectionException>(() => Engine().Decide(evidence));
+
+        Assert.Equal(ProtectionException.ProductionStackHasNoImage, e.ErrorId);
     }
 
     // 5. Open pull requests

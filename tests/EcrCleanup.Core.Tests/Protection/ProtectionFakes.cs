@@ -111,8 +111,13 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
             .Select(i => new ImageManifest(i.Digest, i.ManifestMediaType, i.ArtifactType, i.SubjectDigest, i.ChildDigests)).ToList());
     }
 
-    public Task<BatchDeleteResult> BatchDeleteImageAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Protection never deletes.");
+    /// <summary>Deletes what it is asked to, every time.</summary>
+    public Task<BatchDeleteResult> BatchDeleteImageAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
+    {
+        Call("ECR:BatchDeleteImage");
+        Images.RemoveAll(i => digests.Contains(i.Digest));
+        return Task.FromResult(new BatchDeleteResult(digests.ToArray(), Array.Empty<ImageDeleteFailure>()));
+    }
 
     public async IAsyncEnumerable<CloudFormationStack> ListStacksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {

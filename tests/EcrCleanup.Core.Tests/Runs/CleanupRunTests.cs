@@ -1,0 +1,106 @@
+using EcrCleanup.Abstractions;
+using EcrCleanup.Configuration;
+using EcrCleanup.Core.Tests.Protection;
+using EcrCleanup.Decisions;
+using EcrCleanup.Deletion;
+using EcrCleanup.Diagnostics;
+using EcrCleanup.Model;
+using EcrCleanup.Reading;
+using static EcrCleanup.Core.Tests.Protection.ProtectionWorld;
+
+namespace EcrCleanup.Core.Tests.Runs;
+
+/// <summary>The whole job as Invoke-EcrCleanup and Remove-EcrCleanupCandidate run it: read, decide, delete, report.</summary>
+public class CleanupRunTests
+{
+    private readonly ProtectionWorld world = new();
+    private readonly EcrImage live;
+    private readonly EcrImage c1;
+    private readonly EcrImage c2;
+    private readonly EcrImage old;
+    private readonly EcrImage untagged;
+    private readonly List<CleanupCandidate> asked = new();
+
+    public CleanupRunTests()
+    {
+        var production = world.AddStack("HelpmatonProduction");
+        live = world.AddImage("live", 30, "lancedb-" + Sha("c0")[..7]);
+        world.AddFunction(production, "prod-api", live);
+        c1 = world.AddImage("c1", 60, "lancedb-" + Sha("c1")[..7]);
+        c2 = world.AddImage("c2", 90, "lancedb-" + Sha("c2")[..7]);
+        old = world.AddImage("old", 120, "lancedb-" + Sha("old")[..7]);
+        untagged = world.AddImage("untagged", 150);
+        world.Deployments.AddRange(new[] { "c0", "c1", "c2" }.Select((c, i) => new GitHubDeployment(10 - i, Sha(c), "production", DateTimeOffset.UtcNow.AddHours(-24 * i))));
+    }
+
+    private CleanupRun Run(int retention = 2) =>
+        new(new CleanupSettings(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = retention } },
+            new CleanupServices(world, world, world, world, new ServiceCallRecorder()), TimeProvider.System);
+
+    private DeletionCallbacks Callbacks(bool confirm = true) => new(c => { asked.Add(c); return Task.FromResult(confirm); }, _ => { });
+
+    [Fact]
+    public async Task Reads_decides_deletes_and_reports_reading_the_images_again_just_before_deleting()
+    {
+        var warnings = new List<string>();
+        var report = await Run().RunAsync(new DeletionOptions(), Callbacks(), warnings.Add, CancellationToken.None);
+
+        Assert.Equal(new[] { live.Digest, c1.Digest }.Order(StringComparer.Ordinal), world.Images.Select(i => i.Digest).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { c2.Digest, old.Digest, untagged.Digest }.Order(StringComparer.Ordinal), asked.Select(c => c.Digest).Order(StringComparer.Ordinal));
+        Assert.Equal(3, report.Deleted);
+        Assert.False(report.DryRun);
+        Assert.Equal(2, world.Calls["ECR:DescribeImages"]); // the read, and the re-check before deleting
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public async Task A_dry_run_reads_the_images_once_and_deletes_nothing()
+    {
+        var report = await Run().RunAsync(new DeletionOptions { DryRun = true }, Callbacks(confirm: false), _ => { }, CancellationToken.None);
+
+        Assert.Equal(5, world.Images.Count);
+        Assert.Equal(3, report.Deleted); // would delete
+        Assert.True(report.DryRun);
+        Assert.Equal(1, world.Calls["ECR:DescribeImages"]);
+        Assert.False(world.Calls.ContainsKey("ECR:BatchDeleteImage"));
+    }
+
+    [Fact]
+    public async Task Numbers_the_retained_builds_once_for_candidates_protections_and_report()
+    {
+        var report = await Run(retention: 2).RunAsync(new DeletionOptions { DryRun = true }, Callbacks(confirm: false), _ => { }, CancellationToken.None);
+
+        Assert.Equal(new[] { (live.Digest, 1), (c1.Digest, 2) }, report.RetainedProduction.Select(c => (c.Digest, c.ProductionRank!.Value)));
+        var c1Protection = Assert.Single(report.RetainedProduction[1].Protections);
+        Assert.Equal(2, c1Protection.ProductionRank);
+        Assert.Equal("Production image beyond retention (#3 > 2)", report.CandidateList.Single(c => c.Digest == c2.Digest).Reason);
+    }
+
+    [Fact]
+    public async Task Applies_a_plan_made_earlier_only_where_a_fresh_decision_agrees()
+    {
+        var run = Run();
+        var plan = (await run.DecideAsync(null, CancellationToken.None)).Candidates;
+        world.AddLooseFunction("hotfix", old); // since the plan, a function runs one of its candidates
+
+        var results = await run.ApplyAsync(plan, new DeletionOptions(), Callbacks(), CancellationToken.None);
+
+        var spared = results.Single(r => r.Digest == old.Digest);
+        Assert.Equal(DeletionOutcome.Skipped, spared.Outcome);
+        Assert.Equal("kept when decided again: Deployed outside the watched stacks: hotfix ($LATEST)", spared.SkipReason);
+        Assert.Contains(world.Images, i => i.Digest == old.Digest);
+        Assert.Equal(2, results.Count(r => r.Outcome == DeletionOutcome.Deleted));
+    }
+
+    [Fact]
+    public async Task A_source_that_cannot_answer_stops_the_run_before_anything_is_deleted()
+    {
+        world.Failing.Add("GitHub:ListDeployments");
+
+        var e = await Assert.ThrowsAsync<ProtectionException>(() => Run().RunAsync(new DeletionOptions(), Callbacks(), _ => { }, CancellationToken.None));
+
+        Assert.Equal("GitHub", e.Source);
+        Assert.Empty(asked);
+        Assert.False(world.Calls.ContainsKey("ECR:BatchDeleteImage"));
+    }
+}
