@@ -14,7 +14,4 @@ public sealed record AwsConnectionOptions
 
     /// <summary>One endpoint for every service, overriding <c>AWS_ENDPOINT_URL_*</c> and <c>AWS_ENDPOINT_URL</c>.</summary>
     public Uri? EndpointUrl { get; init; }
-
-    /// <summary>Attempts per call, the first included (standard retry mode); null for <c>AWS_MAX_ATTEMPTS</c> or 3.</summary>
-    public int? MaxAttempts { get; init; }
 }

@@ -47,7 +47,7 @@ public sealed partial class AwsSession
         }
 
         var credentials = ResolveCredentials(options.ProfileName);
-        var maxAttempts = ResolveMaxAttempts(options.MaxAttempts, profile, getEnvironmentVariable);
+        var maxAttempts = ResolveMaxAttempts(profile, getEnvironmentVariable);
         return new AwsSession(credentials, region, configuredRegion is null, options.EndpointUrl, maxAttempts, getEnvironmentVariable);
     }
 
@@ -134,13 +134,8 @@ public sealed partial class AwsSession
         }
     }
 
-    private static int ResolveMaxAttempts(int? explicitAttempts, CredentialProfile? profile, Func<string, string?> getEnvironmentVariable)
+    private static int ResolveMaxAttempts(CredentialProfile? profile, Func<string, string?> getEnvironmentVariable)
     {
-        if (explicitAttempts is { } attempts)
-        {
-            return attempts;
-        }
-
         var fromEnvironment = getEnvironmentVariable("AWS_MAX_ATTEMPTS");
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {

@@ -108,8 +108,7 @@ public sealed record CleanupPolicy
         }
     }
 
-    internal static Regex CreateRegex(string pattern, RegexOptions extra = RegexOptions.None) =>
-        new(pattern, PatternOptions | extra, RegexTimeout);
+    internal static Regex CreateRegex(string pattern) => new(pattern, PatternOptions, RegexTimeout);
 
     private static Regex ParsePattern(string? pattern, string parameterName)
     {

@@ -64,8 +64,6 @@ internal sealed class ShaPrefixIndex<T>
     private static readonly List<KeyValuePair<string, T>> Empty = new();
     private readonly Dictionary<int, List<KeyValuePair<string, T>>> buckets = new();
 
-    public int Count { get; private set; }
-
     /// <param name="sha">A normalized SHA.</param>
     public void Add(string sha, T value)
     {
@@ -77,7 +75,6 @@ internal sealed class ShaPrefixIndex<T>
         }
 
         bucket.Add(new KeyValuePair<string, T>(sha, value));
-        Count++;
     }
 
     /// <summary>The entries that share the SHA's prefix; the caller checks <see cref="CommitSha.Matches"/> on each.</summary>
