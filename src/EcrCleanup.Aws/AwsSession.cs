@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
-using EcrCleanup.Aws.Http;
 using Amazon.Runtime.Credentials;
+using EcrCleanup.Aws.Http;
 
 namespace EcrCleanup.Aws;
 

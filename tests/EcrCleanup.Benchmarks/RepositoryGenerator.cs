@@ -117,7 +117,7 @@ public sealed class RepositoryGenerator
     private static EcrImage Image(int n, double ageHours, params string[] tags) =>
         new(Repository, Digest(n)) { Tags = tags, PushedAt = Now.AddHours(-ageHours), SizeBytes = 500_000_000 };
 
-    private static string Digest(int n) => "sha256:" + n.ToString("x64");
+    private static string Digest(int n) => "sha256:" + n.ToString("x64", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Hex(Random random, int length)
     {

@@ -5,7 +5,6 @@ using EcrCleanup.Sandbox.Ecr;
 using EcrCleanup.Sandbox.GitHub;
 using EcrCleanup.Sandbox.Lambda;
 using EcrCleanup.Sandbox.State;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace EcrCleanup.Sandbox;
@@ -50,7 +49,11 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
             if (target.Length > 0)
             {
                 var op = target.StartsWith(EcrHandler.TargetPrefix, StringComparison.Ordinal) ? target[EcrHandler.TargetPrefix.Length..] : null;
-                if (op is not null && !Operations.EcrOps.Contains(op)) op = null;
+                if (op is not null && !Operations.EcrOps.Contains(op))
+                {
+                    op = null;
+                }
+
                 await RunAwsAsync(ctx, session, Operations.Ecr, AwsProtocol.Json11, op, op is null ? "" : EcrHandler.Target(body),
                     body, rawPath, EcrHandler.Handle, EcrHandler.UnknownOperation);
                 return;
@@ -78,22 +81,49 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
         var state = session.State;
         // The SDKs correct clock skew from Date: it must be the clock the signature window is checked against.
         ctx.Response.Headers.Date = runtime.Clock.GetUtcNow().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        if (state.LatencyMs > 0) await Task.Delay(state.LatencyMs, ctx.RequestAborted);
+        if (state.LatencyMs > 0)
+        {
+            await Task.Delay(state.LatencyMs, ctx.RequestAborted);
+        }
+
         try
         {
-            if (operation is not null) session.Count(service, operation);
+            if (operation is not null)
+            {
+                session.Count(service, operation);
+            }
+
             var auth = SigV4Verifier.Verify(ctx.Request, rawPath, body, service, state.Region, state.AccessKeyId,
                 state.SecretAccessKey, runtime.Clock.GetUtcNow());
-            if (!auth.IsOk) throw AwsErrors.Auth(auth.Failure, auth.Message, protocol);
-            if (operation is null) throw unknownOperation();
-            if (!session.Limiter.TryAcquire(service, operation)) throw AwsErrors.Throttle(service);
+            if (!auth.IsOk)
+            {
+                throw AwsErrors.Auth(auth.Failure, auth.Message, protocol);
+            }
+
+            if (operation is null)
+            {
+                throw unknownOperation();
+            }
+
+            if (!session.Limiter.TryAcquire(service, operation))
+            {
+                throw AwsErrors.Throttle(service);
+            }
+
             if (session.Faults.Take(service, operation, target) is { } fault)
+            {
                 throw AwsErrors.Fault(fault.Error!, service, operation, state.Account, fault.Message);
+            }
 
             var call = new AwsCall
             {
-                Http = ctx, Session = session, Runtime = runtime, Service = service, Operation = operation,
-                Body = body, RequestId = requestId,
+                Http = ctx,
+                Session = session,
+                Runtime = runtime,
+                Service = service,
+                Operation = operation,
+                Body = body,
+                RequestId = requestId,
             };
             var reply = handler(call);
             await AwsResponses.WriteAsync(ctx, 200, ContentType(protocol), reply, requestId);

@@ -45,8 +45,16 @@ public static class Operations
     /// <summary>Whether a fault's or rate limit's operation name covers the request's operation.</summary>
     public static bool Covers(string service, string? pattern, string op)
     {
-        if (string.IsNullOrEmpty(pattern) || pattern == "*" || pattern == op) return true;
-        if (service != GitHub) return false;
+        if (string.IsNullOrEmpty(pattern) || pattern == "*" || pattern == op)
+        {
+            return true;
+        }
+
+        if (service != GitHub)
+        {
+            return false;
+        }
+
         var dot = op.IndexOf('.');
         return (dot > 0 && pattern == op[..dot]) || pattern == GitHubResource(op);
     }

@@ -27,7 +27,10 @@ for (var i = 0; i < args.Length; i++)
             return Usage($"unexpected argument '{args[i]}'");
     }
 }
-if (scenarioPath is null) return Usage("--scenario PATH is required");
+if (scenarioPath is null)
+{
+    return Usage("--scenario PATH is required");
+}
 
 Scenario scenario;
 try
@@ -81,7 +84,8 @@ if (watchStdin)
         }
         catch (IOException) { }
         stop.TrySetResult();
-    }) { IsBackground = true, Name = "stdin watcher" };
+    })
+    { IsBackground = true, Name = "stdin watcher" };
     stdinWatcher.Start();
 }
 

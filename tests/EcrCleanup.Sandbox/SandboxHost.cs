@@ -1,11 +1,7 @@
 using System.Net;
 using EcrCleanup.Sandbox.State;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace EcrCleanup.Sandbox;
 
@@ -94,7 +90,11 @@ public sealed class SandboxHost : IAsyncDisposable
                 ["AWS_EC2_METADATA_DISABLED"] = "true",
                 ["GITHUB_API_URL"] = url,
             };
-            if (GitHubToken is { } token) env["GITHUB_TOKEN"] = token;
+            if (GitHubToken is { } token)
+            {
+                env["GITHUB_TOKEN"] = token;
+            }
+
             return env;
         }
     }
@@ -126,7 +126,11 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -115,7 +115,10 @@ public sealed class CleanupEngine
                 string.Create(CultureInfo.InvariantCulture, $"Production image #{build.Rank} of {Policy.ProductionRetentionCount} kept for rollback"),
                 new ProtectedImage(image.Repository, image.Digest, ProtectionReason.ProductionRetention)
                 {
-                    Tags = image.Tags, Environment = DeploymentEnvironment.Production, CommitSha = build.Sha, ProductionRank = build.Rank,
+                    Tags = image.Tags,
+                    Environment = DeploymentEnvironment.Production,
+                    CommitSha = build.Sha,
+                    ProductionRank = build.Rank,
                 }));
         }
 
@@ -125,7 +128,10 @@ public sealed class CleanupEngine
             keep.Add(new Keep(CleanupRule.OpenPullRequest, string.Create(CultureInfo.InvariantCulture, $"Open pull request #{pullRequest.Number}"),
                 new ProtectedImage(image.Repository, image.Digest, ProtectionReason.OpenPullRequest)
                 {
-                    Tags = image.Tags, Environment = DeploymentEnvironment.PullRequest, PullRequestNumber = pullRequest.Number, CommitSha = pullRequest.Sha,
+                    Tags = image.Tags,
+                    Environment = DeploymentEnvironment.PullRequest,
+                    PullRequestNumber = pullRequest.Number,
+                    CommitSha = pullRequest.Sha,
                 }));
         }
 
@@ -161,7 +167,7 @@ public sealed class CleanupEngine
         {
             var image = facts.ByDigest[digest];
             var added = new List<Keep>();
-            foreach (var subject in facts.SubjectsOf(image).Where(s => s != digest && kept.Contains(s)).Order(StringComparer.Ordinal))
+            foreach (var subject in ImageFacts.SubjectsOf(image).Where(s => s != digest && kept.Contains(s)).Order(StringComparer.Ordinal))
             {
                 var protection = protectedDigests.Contains(subject) ? new ProtectedImage(image.Repository, digest, ProtectionReason.Referrer) { Tags = image.Tags, ParentDigest = subject } : null;
                 added.Add(new Keep(CleanupRule.ReferrerOfKept, protection is null ? $"Referrer of kept image {ProtectionDescription.ShortDigest(subject)}" : ProtectionDescription.Describe(protection), protection));
@@ -216,7 +222,7 @@ public sealed class CleanupEngine
             KeptBy = keep.Select(k => k.Rule).Distinct().ToArray(),
             Protections = protections,
             PullRequestNumber = pullRequest?.Number ?? protections.Select(p => p.PullRequestNumber).Min(),
-            CommitSha = rule == CleanupRule.OpenPullRequest ? pullRequest!.Value.Sha : rank?.Sha ?? pullRequest?.Sha ?? shas.FirstOrDefault(),
+            CommitSha = rule == CleanupRule.OpenPullRequest ? pullRequest!.Value.Sha : rank?.Sha ?? pullRequest?.Sha ?? (shas.Count > 0 ? shas[0] : null),
             ProductionRank = rank?.Rank,
             DecidedAt = now,
             Settings = settings,

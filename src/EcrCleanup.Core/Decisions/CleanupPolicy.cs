@@ -36,19 +36,7 @@ public sealed record CleanupPolicy
     private readonly string latestTagPattern = DefaultLatestTagPattern;
 
     /// <summary>An image pushed less than this long ago is kept, whatever else is true of it. Zero or more.</summary>
-    public TimeSpan MinImageAge
-    {
-        get => minImageAge;
-        init
-        {
-            if (value < TimeSpan.Zero)
-            {
-                throw new ArgumentOutOfRangeException(nameof(MinImageAgeHours), value.TotalHours, $"MinImageAgeHours must be zero or more; got {value.TotalHours}.");
-            }
-
-            minImageAge = value;
-        }
-    }
+    public TimeSpan MinImageAge => minImageAge;
 
     /// <summary><see cref="MinImageAge"/> in hours, as the <c>-MinImageAgeHours</c> parameter gives it.</summary>
     public double MinImageAgeHours

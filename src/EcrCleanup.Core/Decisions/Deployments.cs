@@ -83,12 +83,12 @@ internal sealed class Deployments
         {
             if (string.IsNullOrWhiteSpace(protection.Repository))
             {
-                throw new ArgumentException("A protected image needs a repository name.", nameof(repository));
+                throw new ArgumentException("A protected image needs a repository name.", nameof(external));
             }
 
             if (string.IsNullOrWhiteSpace(protection.Digest))
             {
-                throw new ArgumentException($"A protected image of repository '{protection.Repository}' needs a digest.", "digest");
+                throw new ArgumentException($"A protected image of repository '{protection.Repository}' needs a digest.", nameof(external));
             }
 
             if (string.Equals(protection.Repository, repository, StringComparison.OrdinalIgnoreCase) && _facts.FindByDigest(protection.Digest.ToLowerInvariant()) is { } image)

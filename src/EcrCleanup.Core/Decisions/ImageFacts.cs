@@ -85,7 +85,7 @@ internal sealed partial class ImageFacts
             : Enumerable.Empty<EcrImage>();
 
     /// <summary>The images this one refers to as a signature, SBOM or attestation: its OCI subject, and the digest a cosign tag names.</summary>
-    public IEnumerable<string> SubjectsOf(EcrImage image)
+    public static IEnumerable<string> SubjectsOf(EcrImage image)
     {
         if (image.SubjectDigest is { } subject)
         {

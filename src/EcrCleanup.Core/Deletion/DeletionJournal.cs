@@ -35,11 +35,10 @@ public sealed record JournalEntry(
     public string? FailureReason { get; init; }
 }
 
-/// <summary>A journal of JSON lines appended to a file, flushed line by line so a crash loses nothing written.</summary>
+/// <summary>A journal of JSON lines appended to a file, flushed line by line so a crash loses nothing written. Written to by one deletion at a time.</summary>
 public sealed class JsonLinesJournal : IDeletionJournal
 {
     private readonly string _path;
-    private readonly SemaphoreSlim _lock = new(1, 1);
 
     public JsonLinesJournal(string path)
     {
@@ -48,15 +47,6 @@ public sealed class JsonLinesJournal : IDeletionJournal
 
     public async Task WriteAsync(JournalEntry entry, CancellationToken cancellationToken)
     {
-        var line = JsonSerializer.Serialize(entry) + "\n";
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await File.AppendAllTextAsync(_path, line, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _lock.Release();
-        }
+        await File.AppendAllTextAsync(_path, JsonSerializer.Serialize(entry) + "\n", cancellationToken).ConfigureAwait(false);
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using EcrCleanup.Abstractions;
 using EcrCleanup.Configuration;
 using EcrCleanup.Inventory;
-using EcrCleanup.Model;
 
 namespace EcrCleanup.Reading;
 

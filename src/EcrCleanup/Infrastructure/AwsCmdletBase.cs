@@ -22,7 +22,10 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
 
     private static readonly Dictionary<string, int> ProgressActivities = new()
     {
-        ["Reading CloudFormation stacks"] = 1, ["Reading Lambda functions"] = 2, ["Reading open pull requests"] = 3, ["Deleting images"] = DeletionProgressId,
+        ["Reading CloudFormation stacks"] = 1,
+        ["Reading Lambda functions"] = 2,
+        ["Reading open pull requests"] = 3,
+        ["Deleting images"] = DeletionProgressId,
     };
 
     private AwsClientFactory? _clients;

@@ -90,8 +90,8 @@ public class CleanupEngineTests
     {
         var images = new[] { Image(1, 100) };
 
-        Assert.Equal("digest", Assert.ThrowsAny<ArgumentException>(() => Decide(images, new[] { External(Repository, " ", "x") })).ParamName);
-        Assert.Equal("repository", Assert.ThrowsAny<ArgumentException>(() => Decide(images, new[] { External("", Digest(1), "x") })).ParamName);
+        Assert.Contains("needs a digest", Assert.ThrowsAny<ArgumentException>(() => Decide(images, new[] { External(Repository, " ", "x") })).Message, StringComparison.Ordinal);
+        Assert.Contains("needs a repository name", Assert.ThrowsAny<ArgumentException>(() => Decide(images, new[] { External("", Digest(1), "x") })).Message, StringComparison.Ordinal);
     }
 
     // 2. Minimum age

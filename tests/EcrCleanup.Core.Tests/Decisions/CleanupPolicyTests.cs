@@ -23,7 +23,6 @@ public class CleanupPolicyTests
         var policy = new CleanupPolicy { MinImageAgeHours = 1.5 };
 
         Assert.Equal(TimeSpan.FromMinutes(90), policy.MinImageAge);
-        Assert.Equal(policy, new CleanupPolicy { MinImageAge = TimeSpan.FromMinutes(90) });
     }
 
     [Fact]
@@ -85,15 +84,6 @@ public class CleanupPolicyTests
 
         Assert.Equal("MinImageAgeHours", ex.ParamName);
         Assert.Contains("MinImageAgeHours must be", ex.Message);
-    }
-
-    [Fact]
-    public void ANegativeMinimumAgeTimeSpanNamesTheHoursParameter()
-    {
-        var ex = Assert.ThrowsAny<ArgumentException>(() => new CleanupPolicy { MinImageAge = TimeSpan.FromHours(-2) });
-
-        Assert.Equal("MinImageAgeHours", ex.ParamName);
-        Assert.Contains("MinImageAgeHours must be zero or more; got -2.", ex.Message);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal static class TestData
     public static readonly DateTimeOffset Now = new(2025, 12, 18, 2, 0, 0, TimeSpan.Zero);
 
     /// <summary>A digest that reads as its number: <c>sha256:000…0007</c>.</summary>
-    public static string Digest(int n) => "sha256:" + n.ToString("x64");
+    public static string Digest(int n) => "sha256:" + n.ToString("x64", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A 40-hex commit SHA, different for every n.</summary>
     public static string Sha(int n) =>

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using EcrCleanup.Abstractions;
-using EcrCleanup.Decisions;
 using EcrCleanup.Deletion;
 using EcrCleanup.Model;
 using Microsoft.Extensions.Time.Testing;

@@ -65,7 +65,7 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
         var hex = runs?.Digest["sha256:".Length..] ?? new string('0', 64);
         Versions.Add(new LambdaFunctionVersion(functionName, "$LATEST", "Image", hex));
         Latest[functionName] = new LambdaFunctionCode(functionName, "$LATEST", "Image",
-            Uri(tag ?? runs?.Tags.FirstOrDefault() ?? runs!.Digest), runs is null ? null : Uri(runs.Digest), hex);
+            Uri(tag ?? (runs?.Tags.Count > 0 ? runs.Tags[0] : null) ?? runs!.Digest), runs is null ? null : Uri(runs.Digest), hex);
     }
 
     public void AddPublishedVersion(string functionName, string version, EcrImage runs) =>

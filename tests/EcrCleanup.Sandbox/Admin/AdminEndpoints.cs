@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using EcrCleanup.Sandbox.State;
-using Microsoft.AspNetCore.Http;
 
 namespace EcrCleanup.Sandbox.Admin;
 
@@ -19,38 +18,41 @@ internal static class AdminEndpoints
             switch (route)
             {
                 case ("POST", "/_sandbox/scenario"):
-                {
-                    var scenario = Scenario.Parse(await ReadAsync(ctx));
-                    var session = runtime.Load(scenario);
-                    await WriteAsync(ctx, 200, Json(w =>
                     {
-                        w.WriteBoolean("loaded", true);
-                        w.WriteNumber("repositories", session.State.Repositories.Count);
-                        w.WriteNumber("images", session.State.Repositories.Sum(r => r.Count));
-                        w.WriteNumber("stacks", session.State.Stacks.Count);
-                        w.WriteNumber("functions", session.State.Functions.Count);
-                    }));
-                    return;
-                }
+                        var scenario = Scenario.Parse(await ReadAsync(ctx));
+                        var session = runtime.Load(scenario);
+                        await WriteAsync(ctx, 200, Json(w =>
+                        {
+                            w.WriteBoolean("loaded", true);
+                            w.WriteNumber("repositories", session.State.Repositories.Count);
+                            w.WriteNumber("images", session.State.Repositories.Sum(r => r.Count));
+                            w.WriteNumber("stacks", session.State.Stacks.Count);
+                            w.WriteNumber("functions", session.State.Functions.Count);
+                        }));
+                        return;
+                    }
                 case ("POST", "/_sandbox/faults"):
-                {
-                    var text = (await ReadAsync(ctx)).TrimStart();
-                    var faults = text.StartsWith('{')
-                        ? [ScenarioJson.Deserialize<ScenarioFault>(text)]
-                        : ScenarioJson.Deserialize<List<ScenarioFault>>(text);
-                    ScenarioLoader.ValidateFaults(faults, "$");
-                    var session = runtime.Current;
-                    session.Faults.Add(faults);
-                    await WriteAsync(ctx, 200, Json(w => w.WriteNumber("armed", session.Faults.Snapshot().Count)));
-                    return;
-                }
+                    {
+                        var text = (await ReadAsync(ctx)).TrimStart();
+                        var faults = text.StartsWith('{')
+                            ? [ScenarioJson.Deserialize<ScenarioFault>(text)]
+                            : ScenarioJson.Deserialize<List<ScenarioFault>>(text);
+                        ScenarioLoader.ValidateFaults(faults, "$");
+                        var session = runtime.Current;
+                        session.Faults.Add(faults);
+                        await WriteAsync(ctx, 200, Json(w => w.WriteNumber("armed", session.Faults.Snapshot().Count)));
+                        return;
+                    }
                 case ("GET", "/_sandbox/state"):
                     await WriteAsync(ctx, 200, Encoding.UTF8.GetBytes(StateExporter.Export(runtime.Current.State).ToJson()));
                     return;
                 case ("GET", "/_sandbox/calls"):
                     await WriteAsync(ctx, 200, Json(w =>
                     {
-                        foreach (var (k, v) in runtime.Current.Calls.OrderBy(kv => kv.Key, StringComparer.Ordinal)) w.WriteNumber(k, v);
+                        foreach (var (k, v) in runtime.Current.Calls.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                        {
+                            w.WriteNumber(k, v);
+                        }
                     }));
                     return;
                 case ("GET", "/_sandbox/faults"):

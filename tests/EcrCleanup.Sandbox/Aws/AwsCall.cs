@@ -1,5 +1,4 @@
 using EcrCleanup.Sandbox.State;
-using Microsoft.AspNetCore.Http;
 
 namespace EcrCleanup.Sandbox.Aws;
 

@@ -65,7 +65,10 @@ internal static class AwsErrors
         if (lambda && !e.Fields.ContainsKey("Type"))
         {
             e.Fields["Type"] = e.Status >= 500 ? "Service" : "User";
-            if (code != "TooManyRequestsException") e = WithMember(e, "Message");
+            if (code != "TooManyRequestsException")
+            {
+                e = WithMember(e, "Message");
+            }
         }
         return e;
     }
@@ -73,8 +76,16 @@ internal static class AwsErrors
     static AwsException WithMember(AwsException e, string member)
     {
         var copy = new AwsException(e.Code, e.Status, e.Message) { MessageMember = member };
-        foreach (var (k, v) in e.Headers) copy.Headers[k] = v;
-        foreach (var (k, v) in e.Fields) copy.Fields[k] = v;
+        foreach (var (k, v) in e.Headers)
+        {
+            copy.Headers[k] = v;
+        }
+
+        foreach (var (k, v) in e.Fields)
+        {
+            copy.Fields[k] = v;
+        }
+
         return copy;
     }
 }

@@ -1,7 +1,6 @@
 using System.Security;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 
 namespace EcrCleanup.Sandbox.Aws;
 
@@ -21,7 +20,11 @@ internal static class AwsResponses
 
     public static Task WriteErrorAsync(HttpContext ctx, AwsProtocol protocol, AwsException e, string requestId)
     {
-        foreach (var (k, v) in e.Headers) ctx.Response.Headers[k] = v;
+        foreach (var (k, v) in e.Headers)
+        {
+            ctx.Response.Headers[k] = v;
+        }
+
         switch (protocol)
         {
             case AwsProtocol.Json11:
@@ -34,7 +37,11 @@ internal static class AwsResponses
                 ctx.Response.Headers["X-Amzn-ErrorType"] = e.Code;
                 return WriteAsync(ctx, e.Status, "application/json", Json(w =>
                 {
-                    foreach (var (k, v) in e.Fields) w.WriteString(k, v);
+                    foreach (var (k, v) in e.Fields)
+                    {
+                        w.WriteString(k, v);
+                    }
+
                     w.WriteString(e.MessageMember, e.Message);
                 }), requestId);
             default:
@@ -43,7 +50,7 @@ internal static class AwsResponses
         }
     }
 
-    /// <summary>Services write '+', '<' and the like as they are ("manifest.v2+json"), not as \u escapes.</summary>
+    /// <summary>Services write '+', '&lt;' and the like as they are ("manifest.v2+json"), not as \u escapes.</summary>
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Esc(string s) => SecurityElement.Escape(s);

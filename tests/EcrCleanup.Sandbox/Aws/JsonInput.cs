@@ -7,11 +7,19 @@ internal readonly struct JsonInput(JsonElement root)
 {
     public static JsonInput Parse(byte[] body)
     {
-        if (body.Length == 0) return new JsonInput(JsonDocument.Parse("{}").RootElement);
+        if (body.Length == 0)
+        {
+            return new JsonInput(JsonDocument.Parse("{}").RootElement);
+        }
+
         try
         {
             var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Serialization("Start of structure or map expected.");
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Serialization("Start of structure or map expected.");
+            }
+
             return new JsonInput(doc.RootElement);
         }
         catch (JsonException)
@@ -27,29 +35,61 @@ internal readonly struct JsonInput(JsonElement root)
 
     public string? String(string name)
     {
-        if (Get(name) is not { } v) return null;
-        if (v.ValueKind != JsonValueKind.String) throw Serialization($"Expected a string for '{name}'.");
+        if (Get(name) is not { } v)
+        {
+            return null;
+        }
+
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            throw Serialization($"Expected a string for '{name}'.");
+        }
+
         return v.GetString();
     }
 
     public int? Int(string name)
     {
-        if (Get(name) is not { } v) return null;
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i)) throw Serialization($"Expected an integer for '{name}'.");
+        if (Get(name) is not { } v)
+        {
+            return null;
+        }
+
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i))
+        {
+            throw Serialization($"Expected an integer for '{name}'.");
+        }
+
         return i;
     }
 
     public List<JsonElement>? List(string name)
     {
-        if (Get(name) is not { } v) return null;
-        if (v.ValueKind != JsonValueKind.Array) throw Serialization($"Start of list found where not expected for '{name}'.");
+        if (Get(name) is not { } v)
+        {
+            return null;
+        }
+
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            throw Serialization($"Start of list found where not expected for '{name}'.");
+        }
+
         return [.. v.EnumerateArray()];
     }
 
     public JsonInput? Object(string name)
     {
-        if (Get(name) is not { } v) return null;
-        if (v.ValueKind != JsonValueKind.Object) throw Serialization($"Start of structure or map expected for '{name}'.");
+        if (Get(name) is not { } v)
+        {
+            return null;
+        }
+
+        if (v.ValueKind != JsonValueKind.Object)
+        {
+            throw Serialization($"Start of structure or map expected for '{name}'.");
+        }
+
         return new JsonInput(v);
     }
 

@@ -57,8 +57,13 @@ internal static class CloudFormationHandler
     {
         var filter = Members(form, "StackStatusFilter");
         foreach (var status in filter)
+        {
             if (!ScenarioLoader.StackStatuses.Contains(status))
+            {
                 throw Validation($"1 validation error detected: Value '[{string.Join(", ", filter)}]' at 'stackStatusFilter' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [{string.Join(", ", ScenarioLoader.StackStatuses)}]]");
+            }
+        }
+
         var matching = call.State.Stacks.Where(s => filter.Count == 0 || filter.Contains(s.Status)).ToList();
         var (page, token) = Page(call, form, matching, string.Join(",", filter));
 
@@ -70,15 +75,35 @@ internal static class CloudFormationHandler
             El(sb, 8, "StackStatus", s.Status);
             El(sb, 8, "StackName", s.Name);
             El(sb, 8, "CreationTime", Time(s.CreatedAt));
-            if (s.LastUpdatedAt is { } u) El(sb, 8, "LastUpdatedTime", Time(u));
-            if (s.DeletedAt is { } d) El(sb, 8, "DeletionTime", Time(d));
-            if (s.ParentId is not null) El(sb, 8, "ParentId", s.ParentId);
-            if (s.RootId is not null) El(sb, 8, "RootId", s.RootId);
+            if (s.LastUpdatedAt is { } u)
+            {
+                El(sb, 8, "LastUpdatedTime", Time(u));
+            }
+
+            if (s.DeletedAt is { } d)
+            {
+                El(sb, 8, "DeletionTime", Time(d));
+            }
+
+            if (s.ParentId is not null)
+            {
+                El(sb, 8, "ParentId", s.ParentId);
+            }
+
+            if (s.RootId is not null)
+            {
+                El(sb, 8, "RootId", s.RootId);
+            }
+
             sb.Append("        <DriftInformation>\n          <StackDriftStatus>NOT_CHECKED</StackDriftStatus>\n        </DriftInformation>\n");
             sb.Append("      </member>\n");
         }
         sb.Append("    </StackSummaries>\n");
-        if (token is not null) El(sb, 4, "NextToken", token);
+        if (token is not null)
+        {
+            El(sb, 4, "NextToken", token);
+        }
+
         return sb.ToString();
     }
 
@@ -89,8 +114,14 @@ internal static class CloudFormationHandler
         var name = First(form, "StackName");
         List<CfnStack> stacks;
         string? token = null;
-        if (name is not null) stacks = [Find(call.State, name)];
-        else (stacks, token) = Page(call, form, call.State.Stacks.Where(s => !s.IsDeleted).ToList(), "");
+        if (name is not null)
+        {
+            stacks = [Find(call.State, name)];
+        }
+        else
+        {
+            (stacks, token) = Page(call, form, call.State.Stacks.Where(s => !s.IsDeleted).ToList(), "");
+        }
 
         var sb = new StringBuilder("    <Stacks>\n");
         foreach (var s in stacks)
@@ -99,8 +130,16 @@ internal static class CloudFormationHandler
             El(sb, 8, "StackId", s.StackId);
             El(sb, 8, "StackName", s.Name);
             El(sb, 8, "CreationTime", Time(s.CreatedAt));
-            if (s.LastUpdatedAt is { } u) El(sb, 8, "LastUpdatedTime", Time(u));
-            if (s.DeletedAt is { } d) El(sb, 8, "DeletionTime", Time(d));
+            if (s.LastUpdatedAt is { } u)
+            {
+                El(sb, 8, "LastUpdatedTime", Time(u));
+            }
+
+            if (s.DeletedAt is { } d)
+            {
+                El(sb, 8, "DeletionTime", Time(d));
+            }
+
             El(sb, 8, "StackStatus", s.Status);
             El(sb, 8, "DisableRollback", "false");
             sb.Append("        <NotificationARNs/>\n");
@@ -117,15 +156,31 @@ internal static class CloudFormationHandler
                 }
                 sb.Append("        </Tags>\n");
             }
-            else sb.Append("        <Tags/>\n");
+            else
+            {
+                sb.Append("        <Tags/>\n");
+            }
+
             El(sb, 8, "EnableTerminationProtection", "false");
-            if (s.ParentId is not null) El(sb, 8, "ParentId", s.ParentId);
-            if (s.RootId is not null) El(sb, 8, "RootId", s.RootId);
+            if (s.ParentId is not null)
+            {
+                El(sb, 8, "ParentId", s.ParentId);
+            }
+
+            if (s.RootId is not null)
+            {
+                El(sb, 8, "RootId", s.RootId);
+            }
+
             sb.Append("        <DriftInformation>\n          <StackDriftStatus>NOT_CHECKED</StackDriftStatus>\n        </DriftInformation>\n");
             sb.Append("      </member>\n");
         }
         sb.Append("    </Stacks>\n");
-        if (token is not null) El(sb, 4, "NextToken", token);
+        if (token is not null)
+        {
+            El(sb, 4, "NextToken", token);
+        }
+
         return sb.ToString();
     }
 
@@ -142,7 +197,11 @@ internal static class CloudFormationHandler
         {
             sb.Append("      <member>\n");
             El(sb, 8, "LogicalResourceId", r.LogicalId);
-            if (r.PhysicalId is not null) El(sb, 8, "PhysicalResourceId", r.PhysicalId);
+            if (r.PhysicalId is not null)
+            {
+                El(sb, 8, "PhysicalResourceId", r.PhysicalId);
+            }
+
             El(sb, 8, "ResourceType", r.Type);
             El(sb, 8, "LastUpdatedTimestamp", Time(r.LastUpdatedAt));
             El(sb, 8, "ResourceStatus", r.Status);
@@ -150,7 +209,11 @@ internal static class CloudFormationHandler
             sb.Append("      </member>\n");
         }
         sb.Append("    </StackResourceSummaries>\n");
-        if (token is not null) El(sb, 4, "NextToken", token);
+        if (token is not null)
+        {
+            El(sb, 4, "NextToken", token);
+        }
+
         return sb.ToString();
     }
 
@@ -162,11 +225,19 @@ internal static class CloudFormationHandler
         var logical = First(form, "LogicalResourceId");
         var physical = First(form, "PhysicalResourceId");
         CfnStack stack;
-        if (name is not null) stack = Find(state, name);
+        if (name is not null)
+        {
+            stack = Find(state, name);
+        }
         else if (physical is not null)
+        {
             stack = state.Stacks.FirstOrDefault(s => !s.IsDeleted && s.Resources.Any(r => r.PhysicalId == physical))
                 ?? throw Validation($"Stack for {physical} does not exist");
-        else throw Validation("Either StackName or PhysicalResourceId must be specified.");
+        }
+        else
+        {
+            throw Validation("Either StackName or PhysicalResourceId must be specified.");
+        }
 
         // As CloudFormation: only the first 100 resources, no continuation (ListStackResources pages past that).
         var resources = stack.Resources
@@ -180,7 +251,11 @@ internal static class CloudFormationHandler
             El(sb, 8, "StackName", stack.Name);
             El(sb, 8, "StackId", stack.StackId);
             El(sb, 8, "LogicalResourceId", r.LogicalId);
-            if (r.PhysicalId is not null) El(sb, 8, "PhysicalResourceId", r.PhysicalId);
+            if (r.PhysicalId is not null)
+            {
+                El(sb, 8, "PhysicalResourceId", r.PhysicalId);
+            }
+
             El(sb, 8, "ResourceType", r.Type);
             El(sb, 8, "Timestamp", Time(r.LastUpdatedAt));
             El(sb, 8, "ResourceStatus", r.Status);
@@ -211,7 +286,10 @@ internal static class CloudFormationHandler
         var start = 0L;
         var next = First(form, "NextToken");
         if (next is not null && !call.Runtime.Tokens.TryRead(next, scope, out start))
+        {
             throw Validation("Invalid NextToken");
+        }
+
         var page = all.Skip((int)start).Take(PageSize).ToList();
         var end = start + page.Count;
         return (page, end < all.Count ? call.Runtime.Tokens.Issue(scope, end) : null);

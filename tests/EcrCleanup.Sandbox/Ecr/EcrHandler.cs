@@ -17,10 +17,20 @@ internal static partial class EcrHandler
         try
         {
             using var doc = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return "";
-            if (doc.RootElement.TryGetProperty("repositoryName", out var n) && n.ValueKind == JsonValueKind.String) return n.GetString()!;
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return "";
+            }
+
+            if (doc.RootElement.TryGetProperty("repositoryName", out var n) && n.ValueKind == JsonValueKind.String)
+            {
+                return n.GetString()!;
+            }
+
             if (doc.RootElement.TryGetProperty("repositoryNames", out var ns) && ns.ValueKind == JsonValueKind.Array)
+            {
                 return string.Join(",", ns.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()));
+            }
         }
         catch (JsonException) { }
         return "";
@@ -58,18 +68,35 @@ internal static partial class EcrHandler
         if (names is not null)
         {
             if (names.Count is < 1 or > 100)
+            {
                 throw InvalidParameter("repositoryNames", names.Count < 1 ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 100");
+            }
+
             if (maxResults is not null || nextToken is not null)
+            {
                 throw new AwsException("InvalidParameterException", 400, "Invalid parameter: maxResults and nextToken cannot be used with repositoryNames");
+            }
+
             var found = new List<EcrRepository>();
             for (var i = 0; i < names.Count; i++)
             {
-                if (names[i].ValueKind != JsonValueKind.String) throw JsonInput.Serialization("Expected a string in 'repositoryNames'.");
+                if (names[i].ValueKind != JsonValueKind.String)
+                {
+                    throw JsonInput.Serialization("Expected a string in 'repositoryNames'.");
+                }
+
                 var name = names[i].GetString()!;
                 ValidateRepositoryName(name, $"repositoryNames.{i + 1}.member");
                 var repo = registry == state.Account ? state.FindRepository(name) : null;
-                if (repo is null) throw RepositoryNotFound(name, registry);
-                if (!found.Contains(repo)) found.Add(repo);
+                if (repo is null)
+                {
+                    throw RepositoryNotFound(name, registry);
+                }
+
+                if (!found.Contains(repo))
+                {
+                    found.Add(repo);
+                }
             }
             return AwsResponses.Json(w => WriteRepositories(w, found, state, null));
         }
@@ -77,7 +104,11 @@ internal static partial class EcrHandler
         var all = registry == state.Account ? state.Repositories : [];
         var scope = call.TokenScope(registry);
         var start = 0L;
-        if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out start)) throw InvalidToken();
+        if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out start))
+        {
+            throw InvalidToken();
+        }
+
         var page = all.Skip((int)start).Take(maxResults ?? DefaultPageSize).ToList();
         var end = start + page.Count;
         var token = end < all.Count ? call.Runtime.Tokens.Issue(scope, end) : null;
@@ -105,7 +136,10 @@ internal static partial class EcrHandler
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (nextToken is not null) w.WriteString("nextToken", nextToken);
+        if (nextToken is not null)
+        {
+            w.WriteString("nextToken", nextToken);
+        }
     }
 
     // ---------------------------------------------------------------- DescribeImages
@@ -122,25 +156,45 @@ internal static partial class EcrHandler
         if (ids is not null)
         {
             if (maxResults is not null || nextToken is not null)
+            {
                 throw new AwsException("InvalidParameterException", 400, "Invalid parameter: maxResults and nextToken cannot be used with imageIds");
+            }
+
             var found = new List<EcrImage>();
             foreach (var (digest, tag) in ids)
             {
-                if (digest is null && tag is null) throw InvalidParameter("imageIds", "Missing image digest and image tag");
+                if (digest is null && tag is null)
+                {
+                    throw InvalidParameter("imageIds", "Missing image digest and image tag");
+                }
+
                 if (digest is not null && !DigestPattern().IsMatch(digest))
+                {
                     throw InvalidParameter("imageIds.member.imageDigest", "Invalid image digest");
+                }
+
                 var image = Find(repo, digest, tag);
                 if (image is null)
+                {
                     throw new AwsException("ImageNotFoundException", 400,
                         $"The image with imageId {{imageDigest:'{digest ?? "null"}', imageTag:'{tag ?? "null"}'}} does not exist within the repository with name '{repo.Name}' in the registry with id '{state.Account}'");
-                if (!found.Contains(image) && Passes(image, tagStatus, imageStatus)) found.Add(image);
+                }
+
+                if (!found.Contains(image) && Passes(image, tagStatus, imageStatus))
+                {
+                    found.Add(image);
+                }
             }
             return AwsResponses.Json(w => WriteImageDetails(w, found, repo, state, null));
         }
 
         var scope = call.TokenScope($"{repo.Name}\n{tagStatus}\n{imageStatus}");
         var after = 0L;
-        if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out after)) throw InvalidToken();
+        if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out after))
+        {
+            throw InvalidToken();
+        }
+
         var size = maxResults ?? DefaultPageSize;
         var matching = repo.After(after).Where(i => Passes(i, tagStatus, imageStatus));
         var page = matching.Take(size + 1).ToList();
@@ -169,20 +223,39 @@ internal static partial class EcrHandler
             if (i.Tags.Count > 0)
             {
                 w.WriteStartArray("imageTags");
-                foreach (var t in i.Tags) w.WriteStringValue(t);
+                foreach (var t in i.Tags)
+                {
+                    w.WriteStringValue(t);
+                }
+
                 w.WriteEndArray();
             }
             w.WriteNumber("imageSizeInBytes", i.SizeBytes);
             WriteEpoch(w, "imagePushedAt", i.PushedAt);
             w.WriteString("imageManifestMediaType", i.MediaType);
-            if (EcrManifests.ArtifactMediaType(i) is { } artifact) w.WriteString("artifactMediaType", artifact);
-            if (i.LastPulledAt is { } pulled) WriteEpoch(w, "lastRecordedPullTime", pulled);
-            if (i.Subject is not null) w.WriteString("subjectManifestDigest", i.Subject);
+            if (EcrManifests.ArtifactMediaType(i) is { } artifact)
+            {
+                w.WriteString("artifactMediaType", artifact);
+            }
+
+            if (i.LastPulledAt is { } pulled)
+            {
+                WriteEpoch(w, "lastRecordedPullTime", pulled);
+            }
+
+            if (i.Subject is not null)
+            {
+                w.WriteString("subjectManifestDigest", i.Subject);
+            }
+
             w.WriteString("imageStatus", "ACTIVE");
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (nextToken is not null) w.WriteString("nextToken", nextToken);
+        if (nextToken is not null)
+        {
+            w.WriteString("nextToken", nextToken);
+        }
     }
 
     // ---------------------------------------------------------------- ListImages
@@ -196,7 +269,10 @@ internal static partial class EcrHandler
         var (tagStatus, imageStatus) = Filter(input, withImageStatus: true);
         var scope = call.TokenScope($"{repo.Name}\n{tagStatus}\n{imageStatus}");
         var after = -1L;
-        if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out after)) throw InvalidToken();
+        if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out after))
+        {
+            throw InvalidToken();
+        }
 
         // One entry per tag (an untagged image: one entry without a tag), positioned by (image, tag index).
         var entries = repo.After((after >> 16) - 1)
@@ -216,9 +292,16 @@ internal static partial class EcrHandler
         return AwsResponses.Json(w =>
         {
             w.WriteStartArray("imageIds");
-            foreach (var e in page) WriteImageId(w, e.Digest, e.Tag);
+            foreach (var e in page)
+            {
+                WriteImageId(w, e.Digest, e.Tag);
+            }
+
             w.WriteEndArray();
-            if (token is not null) w.WriteString("nextToken", token);
+            if (token is not null)
+            {
+                w.WriteString("nextToken", token);
+            }
         });
     }
 
@@ -230,7 +313,9 @@ internal static partial class EcrHandler
         var repo = Repository(input, state);
         var ids = ImageIds(input, required: true)!;
         if (input.List("acceptedMediaTypes") is { } accepted && accepted.Count is < 1 or > 100)
+        {
             throw InvalidParameter("acceptedMediaTypes", accepted.Count < 1 ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 100");
+        }
 
         var images = new List<(EcrImage Image, string? Tag)>();
         var failures = new List<(string? Digest, string? Tag, string Code, string Reason)>();
@@ -238,7 +323,10 @@ internal static partial class EcrHandler
         {
             if (Check(repo, digest, tag) is { } failure) { failures.Add((digest, tag, failure.Code, failure.Reason)); continue; }
             var image = Find(repo, digest, tag)!;
-            if (!images.Contains((image, tag))) images.Add((image, tag));
+            if (!images.Contains((image, tag)))
+            {
+                images.Add((image, tag));
+            }
         }
         return AwsResponses.Json(w =>
         {
@@ -291,13 +379,26 @@ internal static partial class EcrHandler
                 continue;
             }
             repo.Remove(image);
-            if (image.Tags.Count == 0) deleted.Add((image.Digest, null));
-            else foreach (var t in image.Tags) deleted.Add((image.Digest, t));
+            if (image.Tags.Count == 0)
+            {
+                deleted.Add((image.Digest, null));
+            }
+            else
+            {
+                foreach (var t in image.Tags)
+                {
+                    deleted.Add((image.Digest, t));
+                }
+            }
         }
         return AwsResponses.Json(w =>
         {
             w.WriteStartArray("imageIds");
-            foreach (var (d, t) in deleted) WriteImageId(w, d, t);
+            foreach (var (d, t) in deleted)
+            {
+                WriteImageId(w, d, t);
+            }
+
             w.WriteEndArray();
             WriteFailures(w, failures);
         });
@@ -307,16 +408,33 @@ internal static partial class EcrHandler
     static (string Code, string Reason)? Check(EcrRepository repo, string? digest, string? tag)
     {
         if (digest is null && tag is null)
+        {
             return ("MissingDigestAndTag", "Invalid request parameters: both tag and digest cannot be null");
+        }
+
         if (digest is not null && !DigestPattern().IsMatch(digest))
+        {
             return ("InvalidImageDigest", "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'");
+        }
+
         if (tag is not null && (tag.Length is < 1 or > 300))
+        {
             return ("InvalidImageTag", "Invalid request parameters: image tag should have length between 1 and 300");
+        }
+
         if (digest is not null && tag is not null)
         {
             var byDigest = repo.ByDigest(digest);
-            if (byDigest is null) return ("ImageNotFound", "Requested image not found");
-            if (!byDigest.Tags.Contains(tag)) return ("ImageTagDoesNotMatchDigest", "Invalid request parameters: given tag does not map to the given digest");
+            if (byDigest is null)
+            {
+                return ("ImageNotFound", "Requested image not found");
+            }
+
+            if (!byDigest.Tags.Contains(tag))
+            {
+                return ("ImageTagDoesNotMatchDigest", "Invalid request parameters: given tag does not map to the given digest");
+            }
+
             return null;
         }
         return Find(repo, digest, tag) is null ? ("ImageNotFound", "Requested image not found") : null;
@@ -350,8 +468,16 @@ internal static partial class EcrHandler
     static void WriteImageId(Utf8JsonWriter w, string? digest, string? tag)
     {
         w.WriteStartObject();
-        if (digest is not null) w.WriteString("imageDigest", digest);
-        if (tag is not null) w.WriteString("imageTag", tag);
+        if (digest is not null)
+        {
+            w.WriteString("imageDigest", digest);
+        }
+
+        if (tag is not null)
+        {
+            w.WriteString("imageTag", tag);
+        }
+
         w.WriteEndObject();
     }
 
@@ -368,37 +494,73 @@ internal static partial class EcrHandler
 
     static void ValidateRepositoryName(string name, string field)
     {
-        if (name.Length < 2) throw InvalidParameter(field, "Member must have length greater than or equal to 2");
-        if (name.Length > 256) throw InvalidParameter(field, "Member must have length less than or equal to 256");
+        if (name.Length < 2)
+        {
+            throw InvalidParameter(field, "Member must have length greater than or equal to 2");
+        }
+
+        if (name.Length > 256)
+        {
+            throw InvalidParameter(field, "Member must have length less than or equal to 256");
+        }
+
         if (!RepositoryNamePattern().IsMatch(name))
+        {
             throw InvalidParameter(field, "must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'");
+        }
     }
 
     static string RegistryId(JsonInput input, SandboxState state)
     {
         var id = input.String("registryId");
-        if (id is null) return state.Account;
-        if (!RegistryIdPattern().IsMatch(id)) throw InvalidParameter("registryId", "must satisfy regular expression '[0-9]{12}'");
+        if (id is null)
+        {
+            return state.Account;
+        }
+
+        if (!RegistryIdPattern().IsMatch(id))
+        {
+            throw InvalidParameter("registryId", "must satisfy regular expression '[0-9]{12}'");
+        }
+
         return id;
     }
 
     static int? MaxResults(JsonInput input)
     {
         var n = input.Int("maxResults");
-        if (n < 1) throw InvalidParameter("maxResults", "Member must have value greater than or equal to 1");
-        if (n > 1000) throw InvalidParameter("maxResults", "Member must have value less than or equal to 1000");
+        if (n < 1)
+        {
+            throw InvalidParameter("maxResults", "Member must have value greater than or equal to 1");
+        }
+
+        if (n > 1000)
+        {
+            throw InvalidParameter("maxResults", "Member must have value less than or equal to 1000");
+        }
+
         return n;
     }
 
     static (string TagStatus, string ImageStatus) Filter(JsonInput input, bool withImageStatus)
     {
-        if (input.Object("filter") is not { } filter) return ("ANY", "ACTIVE");
+        if (input.Object("filter") is not { } filter)
+        {
+            return ("ANY", "ACTIVE");
+        }
+
         var tagStatus = filter.String("tagStatus") ?? "ANY";
         if (tagStatus is not ("TAGGED" or "UNTAGGED" or "ANY"))
+        {
             throw InvalidParameter("filter.tagStatus", "Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]");
+        }
+
         var imageStatus = withImageStatus ? filter.String("imageStatus") ?? "ACTIVE" : "ACTIVE";
         if (imageStatus is not ("ACTIVE" or "ARCHIVED" or "ACTIVATING" or "ANY"))
+        {
             throw InvalidParameter("filter.imageStatus", "Member must satisfy enum value set: [ACTIVE, ARCHIVED, ACTIVATING, ANY]");
+        }
+
         return (tagStatus, imageStatus);
     }
 
@@ -407,15 +569,31 @@ internal static partial class EcrHandler
         var list = input.List("imageIds");
         if (list is null)
         {
-            if (required) throw InvalidParameter("imageIds", "Member must not be null");
+            if (required)
+            {
+                throw InvalidParameter("imageIds", "Member must not be null");
+            }
+
             return null;
         }
-        if (list.Count < 1) throw InvalidParameter("imageIds", "Member must have length greater than or equal to 1");
-        if (list.Count > 100) throw InvalidParameter("imageIds", "Member must have length less than or equal to 100");
+        if (list.Count < 1)
+        {
+            throw InvalidParameter("imageIds", "Member must have length greater than or equal to 1");
+        }
+
+        if (list.Count > 100)
+        {
+            throw InvalidParameter("imageIds", "Member must have length less than or equal to 100");
+        }
+
         var ids = new List<(string?, string?)>();
         foreach (var e in list)
         {
-            if (e.ValueKind != JsonValueKind.Object) throw JsonInput.Serialization("Start of structure or map expected in 'imageIds'.");
+            if (e.ValueKind != JsonValueKind.Object)
+            {
+                throw JsonInput.Serialization("Start of structure or map expected in 'imageIds'.");
+            }
+
             var id = new JsonInput(e);
             ids.Add((id.String("imageDigest"), id.String("imageTag")));
         }

@@ -17,8 +17,16 @@ internal static class EcrManifests
     /// <summary>The media type of the image's config (what ECR reports as artifactMediaType); null for an index.</summary>
     public static string? ArtifactMediaType(EcrImage i)
     {
-        if (i.IsIndex) return null;
-        if (i.ArtifactType is not null) return i.ArtifactType;
+        if (i.IsIndex)
+        {
+            return null;
+        }
+
+        if (i.ArtifactType is not null)
+        {
+            return i.ArtifactType;
+        }
+
         return i.MediaType == MediaTypes.DockerManifest ? MediaTypes.DockerConfig : MediaTypes.OciConfig;
     }
 
@@ -31,9 +39,19 @@ internal static class EcrManifests
             w.WriteNumber("schemaVersion", 2);
             w.WriteString("mediaType", image.MediaType);
             if (image.ArtifactType is not null && image.MediaType != MediaTypes.DockerManifest && image.MediaType != MediaTypes.DockerManifestList)
+            {
                 w.WriteString("artifactType", image.ArtifactType);
-            if (image.IsIndex) WriteIndex(w, image, repo);
-            else WriteImageManifest(w, image);
+            }
+
+            if (image.IsIndex)
+            {
+                WriteIndex(w, image, repo);
+            }
+            else
+            {
+                WriteImageManifest(w, image);
+            }
+
             if (image.Subject is not null)
             {
                 var subject = repo.ByDigest(image.Subject);

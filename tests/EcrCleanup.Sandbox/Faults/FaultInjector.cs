@@ -14,7 +14,10 @@ internal sealed class FaultInjector
 
     public void Add(IEnumerable<ScenarioFault> faults)
     {
-        lock (_lock) _armed.AddRange(faults.Select(f => new Armed(f)));
+        lock (_lock)
+        {
+            _armed.AddRange(faults.Select(f => new Armed(f)));
+        }
     }
 
     /// <summary>The first armed fault matching the request, used up by one; null when none matches.</summary>
@@ -24,9 +27,21 @@ internal sealed class FaultInjector
         {
             foreach (var a in _armed)
             {
-                if (a.Remaining == 0 || a.Fault.Service != service || !Operations.Covers(service, a.Fault.Operation, operation)) continue;
-                if (!string.IsNullOrEmpty(a.Fault.Match) && !target.Contains(a.Fault.Match, StringComparison.Ordinal)) continue;
-                if (a.Remaining > 0) a.Remaining--;
+                if (a.Remaining == 0 || a.Fault.Service != service || !Operations.Covers(service, a.Fault.Operation, operation))
+                {
+                    continue;
+                }
+
+                if (!string.IsNullOrEmpty(a.Fault.Match) && !target.Contains(a.Fault.Match, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (a.Remaining > 0)
+                {
+                    a.Remaining--;
+                }
+
                 return a.Fault;
             }
             return null;
@@ -37,10 +52,16 @@ internal sealed class FaultInjector
     public IReadOnlyList<ScenarioFault> Snapshot()
     {
         lock (_lock)
+        {
             return _armed.Where(a => a.Remaining != 0).Select(a => new ScenarioFault
             {
-                Service = a.Fault.Service, Operation = a.Fault.Operation, Match = a.Fault.Match,
-                Error = a.Fault.Error, Times = a.Remaining, Message = a.Fault.Message,
+                Service = a.Fault.Service,
+                Operation = a.Fault.Operation,
+                Match = a.Fault.Match,
+                Error = a.Fault.Error,
+                Times = a.Remaining,
+                Message = a.Fault.Message,
             }).ToList();
+        }
     }
 }

@@ -24,7 +24,10 @@ internal sealed class RateLimiter(IReadOnlyDictionary<string, double> limits, Ti
         if (!limits.TryGetValue(key, out var rate))
         {
             key = $"{service}:*";
-            if (!limits.TryGetValue(key, out rate)) return true;
+            if (!limits.TryGetValue(key, out rate))
+            {
+                return true;
+            }
         }
         var now = clock.GetTimestamp();
         var bucket = _buckets.GetOrAdd(key, _ => new Bucket(rate, now));
@@ -33,7 +36,11 @@ internal sealed class RateLimiter(IReadOnlyDictionary<string, double> limits, Ti
             var elapsed = clock.GetElapsedTime(bucket.Stamp, now).TotalSeconds;
             bucket.Stamp = now;
             bucket.Tokens = Math.Min(Math.Max(1, bucket.Rate), bucket.Tokens + elapsed * bucket.Rate);
-            if (bucket.Tokens < 1) return false;
+            if (bucket.Tokens < 1)
+            {
+                return false;
+            }
+
             bucket.Tokens -= 1;
             return true;
         }

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using EcrCleanup.Sandbox.Aws;
 using EcrCleanup.Sandbox.State;
-using Microsoft.AspNetCore.Http;
 
 namespace EcrCleanup.Sandbox.GitHub;
 
@@ -29,7 +28,11 @@ internal static class GitHubHandler
         var rest = path[prefix.Length..];
         var parts = rest.TrimEnd('/').Split('/');
         // parts[0] == "" (leading slash), parts[1] == "repos"
-        if (!HttpMethods.IsGet(method) || parts.Length < 4) return new(null, prefix, rest, "", "", null);
+        if (!HttpMethods.IsGet(method) || parts.Length < 4)
+        {
+            return new(null, prefix, rest, "", "", null);
+        }
+
         var (owner, repo) = (parts[2], parts[3]);
         var tail = parts[4..];
         int? number = tail.Length >= 2 && tail[0] == "pulls" && int.TryParse(tail[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
@@ -51,10 +54,18 @@ internal static class GitHubHandler
         var session = runtime.Current;
         var state = session.State;
         var req = Route(ctx.Request.Method, ctx.Request.Path.Value ?? "/");
-        if (state.LatencyMs > 0) await Task.Delay(state.LatencyMs, ctx.RequestAborted);
+        if (state.LatencyMs > 0)
+        {
+            await Task.Delay(state.LatencyMs, ctx.RequestAborted);
+        }
+
         var now = runtime.Clock.GetUtcNow();
         ctx.Response.Headers.Date = now.ToString("R", CultureInfo.InvariantCulture);
-        if (req.Operation is not null) session.Count(Operations.GitHub, req.Operation);
+        if (req.Operation is not null)
+        {
+            session.Count(Operations.GitHub, req.Operation);
+        }
+
         SetCommonHeaders(ctx, now, Math.Max(1, 4999 - (int)(session.Calls.Where(kv => kv.Key.StartsWith("github:", StringComparison.Ordinal)).Sum(kv => kv.Value) % 4999)));
 
         var github = state.GitHub;
@@ -97,65 +108,65 @@ internal static class GitHubHandler
                 await WriteAsync(ctx, 200, json.Write(json.Repository));
                 return;
             case "pulls.list":
-            {
-                var stateFilter = q["state"].ToString() is { Length: > 0 } s ? s : "open";
-                if (stateFilter is not ("open" or "closed" or "all"))
                 {
-                    await WriteAsync(ctx, 422, Message("Validation Failed", Docs + "/pulls/pulls#list-pull-requests", 422));
+                    var stateFilter = q["state"].ToString() is { Length: > 0 } s ? s : "open";
+                    if (stateFilter is not ("open" or "closed" or "all"))
+                    {
+                        await WriteAsync(ctx, 422, Message("Validation Failed", Docs + "/pulls/pulls#list-pull-requests", 422));
+                        return;
+                    }
+                    var head = q["head"].ToString();
+                    var headRef = head.Contains(':') ? head[(head.IndexOf(':') + 1)..] : head;
+                    var baseRef = q["base"].ToString();
+                    var pulls = github.Pulls
+                        .Where(p => stateFilter == "all" || p.State == stateFilter)
+                        .Where(p => headRef.Length == 0 || p.HeadRef == headRef)
+                        .Where(p => baseRef.Length == 0 || baseRef == github.DefaultBranch);
+                    var ascending = q["direction"].ToString() == "asc";
+                    var ordered = (ascending ? pulls.OrderBy(p => p.CreatedAt).ThenBy(p => p.Number) : pulls.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Number)).ToList();
+                    await WritePageAsync(ctx, api + req.Path, ordered, json.PullRequest);
                     return;
                 }
-                var head = q["head"].ToString();
-                var headRef = head.Contains(':') ? head[(head.IndexOf(':') + 1)..] : head;
-                var baseRef = q["base"].ToString();
-                var pulls = github.Pulls
-                    .Where(p => stateFilter == "all" || p.State == stateFilter)
-                    .Where(p => headRef.Length == 0 || p.HeadRef == headRef)
-                    .Where(p => baseRef.Length == 0 || baseRef == github.DefaultBranch);
-                var ascending = q["direction"].ToString() == "asc";
-                var ordered = (ascending ? pulls.OrderBy(p => p.CreatedAt).ThenBy(p => p.Number) : pulls.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Number)).ToList();
-                await WritePageAsync(ctx, api + req.Path, ordered, json.PullRequest);
-                return;
-            }
             case "pulls.get":
-            {
-                var pull = github.Pulls.Find(p => p.Number == req.Number);
-                if (pull is null) { await WriteAsync(ctx, 404, Message("Not Found", Docs + "/pulls/pulls#get-a-pull-request", 404)); return; }
-                await WriteAsync(ctx, 200, json.Write(w => json.PullRequest(w, pull, full: true)));
-                return;
-            }
+                {
+                    var pull = github.Pulls.Find(p => p.Number == req.Number);
+                    if (pull is null) { await WriteAsync(ctx, 404, Message("Not Found", Docs + "/pulls/pulls#get-a-pull-request", 404)); return; }
+                    await WriteAsync(ctx, 200, json.Write(w => json.PullRequest(w, pull, full: true)));
+                    return;
+                }
             case "pulls.listCommits":
-            {
-                var pull = github.Pulls.Find(p => p.Number == req.Number);
-                if (pull is null) { await WriteAsync(ctx, 404, Message("Not Found", Docs + "/pulls/pulls#list-commits-on-a-pull-request", 404)); return; }
-                // Oldest first, as GitHub lists a pull request's commits (at most 250).
-                var commits = pull.Commits.Take(250).Select((sha, i) => (Sha: sha, Parent: i > 0 ? pull.Commits[i - 1] : github.Commits.FirstOrDefault()?.Sha,
-                    Date: pull.CreatedAt.AddMinutes(i - pull.Commits.Count))).ToList();
-                await WritePageAsync(ctx, api + req.Path, commits, (w, c) => json.Commit(w, c.Sha, c.Parent, c.Date));
-                return;
-            }
+                {
+                    var pull = github.Pulls.Find(p => p.Number == req.Number);
+                    if (pull is null) { await WriteAsync(ctx, 404, Message("Not Found", Docs + "/pulls/pulls#list-commits-on-a-pull-request", 404)); return; }
+                    // Oldest first, as GitHub lists a pull request's commits (at most 250).
+                    var commits = pull.Commits.Take(250).Select((sha, i) => (Sha: sha, Parent: i > 0 ? pull.Commits[i - 1] : github.Commits.FirstOrDefault()?.Sha,
+                        Date: pull.CreatedAt.AddMinutes(i - pull.Commits.Count))).ToList();
+                    await WritePageAsync(ctx, api + req.Path, commits, (w, c) => json.Commit(w, c.Sha, c.Parent, c.Date));
+                    return;
+                }
             case "repos.listCommits":
-            {
-                var sha = q["sha"].ToString();
-                var history = BranchHistory(github, sha.Length == 0 ? github.DefaultBranch : sha);
-                if (history is null) { await WriteAsync(ctx, 404, Message($"No commit found for SHA: {sha}", Docs + "/commits/commits#list-commits", 404)); return; }
-                await WritePageAsync(ctx, api + req.Path, history, (w, c) => json.Commit(w, c.Sha, c.Parent, c.Date));
-                return;
-            }
+                {
+                    var sha = q["sha"].ToString();
+                    var history = BranchHistory(github, sha.Length == 0 ? github.DefaultBranch : sha);
+                    if (history is null) { await WriteAsync(ctx, 404, Message($"No commit found for SHA: {sha}", Docs + "/commits/commits#list-commits", 404)); return; }
+                    await WritePageAsync(ctx, api + req.Path, history, (w, c) => json.Commit(w, c.Sha, c.Parent, c.Date));
+                    return;
+                }
             case "repos.listDeployments":
-            {
-                var env = q["environment"].ToString();
-                var sha = q["sha"].ToString();
-                var refFilter = q["ref"].ToString();
-                var task = q["task"].ToString();
-                var deployments = github.Deployments
-                    .Where(d => env.Length == 0 || d.Environment == env)
-                    .Where(d => sha.Length == 0 || d.Sha == sha)
-                    .Where(d => refFilter.Length == 0 || d.Ref == refFilter)
-                    .Where(d => task.Length == 0 || task == "deploy")
-                    .ToList();
-                await WritePageAsync(ctx, api + req.Path, deployments, json.Deployment);
-                return;
-            }
+                {
+                    var env = q["environment"].ToString();
+                    var sha = q["sha"].ToString();
+                    var refFilter = q["ref"].ToString();
+                    var task = q["task"].ToString();
+                    var deployments = github.Deployments
+                        .Where(d => env.Length == 0 || d.Environment == env)
+                        .Where(d => sha.Length == 0 || d.Sha == sha)
+                        .Where(d => refFilter.Length == 0 || d.Ref == refFilter)
+                        .Where(d => task.Length == 0 || task == "deploy")
+                        .ToList();
+                    await WritePageAsync(ctx, api + req.Path, deployments, json.Deployment);
+                    return;
+                }
         }
     }
 
@@ -163,24 +174,47 @@ internal static class GitHubHandler
     static List<(string Sha, string? Parent, DateTimeOffset Date)>? BranchHistory(GitHubData github, string refOrSha)
     {
         var main = github.Commits.Select((c, i) => (c.Sha, Parent: i + 1 < github.Commits.Count ? github.Commits[i + 1].Sha : null, c.Date)).ToList();
-        if (refOrSha == github.DefaultBranch) return main;
+        if (refOrSha == github.DefaultBranch)
+        {
+            return main;
+        }
+
         var start = main.FindIndex(c => c.Sha == refOrSha);
-        if (start >= 0) return main[start..];
+        if (start >= 0)
+        {
+            return main[start..];
+        }
+
         var pull = github.Pulls.Find(p => p.HeadRef == refOrSha || p.HeadSha == refOrSha || p.Commits.Contains(refOrSha));
-        if (pull is null) return null;
+        if (pull is null)
+        {
+            return null;
+        }
+
         var upTo = pull.HeadRef == refOrSha ? pull.Commits.Count - 1 : Math.Max(pull.Commits.IndexOf(refOrSha), pull.Commits.IndexOf(pull.HeadSha));
         var own = new List<(string, string?, DateTimeOffset)>();
         for (var i = upTo; i >= 0; i--)
+        {
             own.Add((pull.Commits[i], i > 0 ? pull.Commits[i - 1] : main.FirstOrDefault().Sha, pull.CreatedAt.AddMinutes(i - pull.Commits.Count)));
+        }
+
         return [.. own, .. main];
     }
 
     static bool Authorized(string header, string token)
     {
         var space = header.IndexOf(' ');
-        if (space <= 0) return false;
+        if (space <= 0)
+        {
+            return false;
+        }
+
         var scheme = header[..space];
-        if (!scheme.Equals("token", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase)) return false;
+        if (!scheme.Equals("token", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
             Encoding.UTF8.GetBytes(header[(space + 1)..].Trim()), Encoding.UTF8.GetBytes(token));
     }
@@ -201,9 +235,17 @@ internal static class GitHubHandler
                 return $"<{url}?{string.Join('&', parts)}>; rel=\"{rel}\"";
             }
             var links = new List<string>();
-            if (page > 1) links.Add(Link(Math.Min(page - 1, last), "prev"));
+            if (page > 1)
+            {
+                links.Add(Link(Math.Min(page - 1, last), "prev"));
+            }
+
             if (page < last) { links.Add(Link(page + 1, "next")); links.Add(Link(last, "last")); }
-            if (page > 1) links.Add(Link(1, "first"));
+            if (page > 1)
+            {
+                links.Add(Link(1, "first"));
+            }
+
             ctx.Response.Headers["Link"] = string.Join(", ", links);
         }
 
@@ -212,7 +254,11 @@ internal static class GitHubHandler
         using (var w = new Utf8JsonWriter(ms, AwsResponses.WriterOptions))
         {
             w.WriteStartArray();
-            foreach (var i in items) item(w, i);
+            foreach (var i in items)
+            {
+                item(w, i);
+            }
+
             w.WriteEndArray();
         }
         return WriteAsync(ctx, 200, ms.ToArray());

@@ -16,7 +16,11 @@ internal sealed class GitHubJson(GitHubData github, string api, DateTimeOffset n
     public byte[] Write(Action<Utf8JsonWriter> body)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, AwsResponses.WriterOptions)) body(w);
+        using (var w = new Utf8JsonWriter(ms, AwsResponses.WriterOptions))
+        {
+            body(w);
+        }
+
         return ms.ToArray();
     }
 
@@ -114,9 +118,33 @@ internal sealed class GitHubJson(GitHubData github, string api, DateTimeOffset n
         w.WriteNull("body");
         w.WriteString("created_at", Time(p.CreatedAt));
         w.WriteString("updated_at", Time(closedAt ?? p.CreatedAt.AddMinutes(30)));
-        if (closedAt is { } c) w.WriteString("closed_at", Time(c)); else w.WriteNull("closed_at");
-        if (p.Merged) w.WriteString("merged_at", Time(closedAt!.Value)); else w.WriteNull("merged_at");
-        if (p.Merged) w.WriteString("merge_commit_sha", Sha($"merge-{p.Number}")); else w.WriteNull("merge_commit_sha");
+        if (closedAt is { } c)
+        {
+            w.WriteString("closed_at", Time(c));
+        }
+        else
+        {
+            w.WriteNull("closed_at");
+        }
+
+        if (p.Merged)
+        {
+            w.WriteString("merged_at", Time(closedAt!.Value));
+        }
+        else
+        {
+            w.WriteNull("merged_at");
+        }
+
+        if (p.Merged)
+        {
+            w.WriteString("merge_commit_sha", Sha($"merge-{p.Number}"));
+        }
+        else
+        {
+            w.WriteNull("merge_commit_sha");
+        }
+
         w.WriteNull("assignee");
         w.WriteStartArray("assignees"); w.WriteEndArray();
         w.WriteStartArray("requested_reviewers"); w.WriteEndArray();
@@ -132,9 +160,25 @@ internal sealed class GitHubJson(GitHubData github, string api, DateTimeOffset n
         if (full)
         {
             w.WriteBoolean("merged", p.Merged);
-            if (p.State == "open") w.WriteBoolean("mergeable", true); else w.WriteNull("mergeable");
+            if (p.State == "open")
+            {
+                w.WriteBoolean("mergeable", true);
+            }
+            else
+            {
+                w.WriteNull("mergeable");
+            }
+
             w.WriteString("mergeable_state", p.State == "open" ? "clean" : "unknown");
-            if (p.Merged) Bot(w, "merged_by"); else w.WriteNull("merged_by");
+            if (p.Merged)
+            {
+                Bot(w, "merged_by");
+            }
+            else
+            {
+                w.WriteNull("merged_by");
+            }
+
             w.WriteNumber("comments", 0);
             w.WriteNumber("review_comments", 0);
             w.WriteNumber("commits", p.Commits.Count);

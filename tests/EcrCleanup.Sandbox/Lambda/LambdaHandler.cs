@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using EcrCleanup.Sandbox.Aws;
 using EcrCleanup.Sandbox.State;
-using Microsoft.AspNetCore.Http;
 
 namespace EcrCleanup.Sandbox.Lambda;
 
@@ -16,7 +15,11 @@ internal static partial class LambdaHandler
     /// <summary>The operation a request path names, and the function name (as sent) it names; null for an unknown route.</summary>
     public static (string? Operation, string? Function) Route(string method, string path)
     {
-        if (!HttpMethods.IsGet(method)) return (null, null);
+        if (!HttpMethods.IsGet(method))
+        {
+            return (null, null);
+        }
+
         var rest = path[Prefix.Length..].TrimEnd('/');
         var parts = rest.Split('/');
         return parts switch
@@ -55,15 +58,27 @@ internal static partial class LambdaHandler
         var (name, qualifierInName) = Resolve(state, functionName, allowQualifier: true);
         var qualifier = qualifierParam.Length > 0 ? qualifierParam : null;
         if (qualifier is not null && !QualifierPattern().IsMatch(qualifier))
+        {
             throw Validation($"1 validation error detected: Value '{qualifier}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)");
+        }
+
         if (qualifierInName is not null && qualifier is not null && qualifierInName != qualifier)
+        {
             throw InvalidParameter("The derived qualifier from the function name does not match the specified qualifier.");
+        }
+
         qualifier ??= qualifierInName;
 
         var fn = state.FindFunction(name) ?? throw NotFound(state, name, qualifier);
         LambdaVersion version;
-        if (qualifier is null or "$LATEST") version = fn.Latest;
-        else if (VersionNumber().IsMatch(qualifier)) version = fn.Version(qualifier) ?? throw NotFound(state, name, qualifier);
+        if (qualifier is null or "$LATEST")
+        {
+            version = fn.Latest;
+        }
+        else if (VersionNumber().IsMatch(qualifier))
+        {
+            version = fn.Version(qualifier) ?? throw NotFound(state, name, qualifier);
+        }
         else
         {
             var alias = fn.Aliases.Find(a => a.Name == qualifier) ?? throw NotFound(state, name, qualifier);
@@ -99,7 +114,9 @@ internal static partial class LambdaHandler
         var state = call.State;
         var all = query["FunctionVersion"].ToString();
         if (all.Length > 0 && all != "ALL")
+        {
             throw Validation($"1 validation error detected: Value '{all}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]");
+        }
         // Without FunctionVersion=ALL only $LATEST of each function, under its unqualified ARN.
         var entries = state.Functions
             .SelectMany(f => all == "ALL"
@@ -109,9 +126,17 @@ internal static partial class LambdaHandler
         var (page, marker) = Page(call, query, entries, all);
         return AwsResponses.Json(w =>
         {
-            if (marker is not null) w.WriteString("NextMarker", marker);
+            if (marker is not null)
+            {
+                w.WriteString("NextMarker", marker);
+            }
+
             w.WriteStartArray("Functions");
-            foreach (var e in page) WriteConfiguration(w, e.Fn, e.Version, e.Arn, state);
+            foreach (var e in page)
+            {
+                WriteConfiguration(w, e.Fn, e.Version, e.Arn, state);
+            }
+
             w.WriteEndArray();
         });
     }
@@ -122,14 +147,26 @@ internal static partial class LambdaHandler
     {
         var state = call.State;
         var (name, qualifier) = Resolve(state, functionName, allowQualifier: true);
-        if (qualifier is not null) throw InvalidParameter("Qualifiers are not supported for this operation.");
+        if (qualifier is not null)
+        {
+            throw InvalidParameter("Qualifiers are not supported for this operation.");
+        }
+
         var fn = state.FindFunction(name) ?? throw NotFound(state, name, null);
         var (page, marker) = Page(call, query, fn.Versions, fn.Name);
         return AwsResponses.Json(w =>
         {
-            if (marker is not null) w.WriteString("NextMarker", marker);
+            if (marker is not null)
+            {
+                w.WriteString("NextMarker", marker);
+            }
+
             w.WriteStartArray("Versions");
-            foreach (var v in page) WriteConfiguration(w, fn, v, $"{fn.Arn}:{v.Version}", state);
+            foreach (var v in page)
+            {
+                WriteConfiguration(w, fn, v, $"{fn.Arn}:{v.Version}", state);
+            }
+
             w.WriteEndArray();
         });
     }
@@ -140,16 +177,27 @@ internal static partial class LambdaHandler
     {
         var state = call.State;
         var (name, qualifier) = Resolve(state, functionName, allowQualifier: true);
-        if (qualifier is not null) throw InvalidParameter("Qualifiers are not supported for this operation.");
+        if (qualifier is not null)
+        {
+            throw InvalidParameter("Qualifiers are not supported for this operation.");
+        }
+
         var fn = state.FindFunction(name) ?? throw NotFound(state, name, null);
         var version = query["FunctionVersion"].ToString();
         if (version.Length > 0 && !VersionPattern().IsMatch(version))
+        {
             throw Validation($"1 validation error detected: Value '{version}' at 'functionVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)");
+        }
+
         var aliases = fn.Aliases.Where(a => version.Length == 0 || a.Version == version).ToList();
         var (page, marker) = Page(call, query, aliases, $"{fn.Name}\n{version}");
         return AwsResponses.Json(w =>
         {
-            if (marker is not null) w.WriteString("NextMarker", marker);
+            if (marker is not null)
+            {
+                w.WriteString("NextMarker", marker);
+            }
+
             w.WriteStartArray("Aliases");
             foreach (var a in page)
             {
@@ -162,7 +210,11 @@ internal static partial class LambdaHandler
                 {
                     w.WriteStartObject("RoutingConfig");
                     w.WriteStartObject("AdditionalVersionWeights");
-                    foreach (var (v, weight) in a.AdditionalVersionWeights) w.WriteNumber(v, weight);
+                    foreach (var (v, weight) in a.AdditionalVersionWeights)
+                    {
+                        w.WriteNumber(v, weight);
+                    }
+
                     w.WriteEndObject();
                     w.WriteEndObject();
                 }
@@ -224,16 +276,30 @@ internal static partial class LambdaHandler
         if (maxText.Length > 0)
         {
             if (!int.TryParse(maxText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+            {
                 throw Validation($"1 validation error detected: Value '{maxText}' at 'maxItems' failed to satisfy constraint: Member must be a number");
-            if (n < 1) throw Validation($"1 validation error detected: Value '{n}' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1");
-            if (n > 10000) throw Validation($"1 validation error detected: Value '{n}' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 10000");
+            }
+
+            if (n < 1)
+            {
+                throw Validation($"1 validation error detected: Value '{n}' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1");
+            }
+
+            if (n > 10000)
+            {
+                throw Validation($"1 validation error detected: Value '{n}' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 10000");
+            }
+
             max = Math.Min(n, MaxPage);
         }
         var scope = call.TokenScope(listing);
         var start = 0L;
         var marker = query["Marker"].ToString();
         if (marker.Length > 0 && !call.Runtime.Tokens.TryRead(marker, scope, out start))
+        {
             throw InvalidParameter("Invalid Marker value");
+        }
+
         var page = all.Skip((int)start).Take(max).ToList();
         var end = start + page.Count;
         return (page, end < all.Count ? call.Runtime.Tokens.Issue(scope, end) : null);
@@ -243,10 +309,16 @@ internal static partial class LambdaHandler
     static (string Name, string? Qualifier) Resolve(SandboxState state, string functionName, bool allowQualifier)
     {
         if (functionName.Length > 170 || !FunctionNamePattern().IsMatch(functionName))
+        {
             throw Validation($"1 validation error detected: Value '{functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{{2}}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{{1}}:)?(\\d{{12}}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
+        }
+
         var (name, qualifier, region, account) = Split(functionName);
         if ((region is not null && region != state.Region) || (account is not null && account != state.Account))
+        {
             throw NotFound(state, name, qualifier, functionName);
+        }
+
         return (name, allowQualifier ? qualifier : null);
     }
 

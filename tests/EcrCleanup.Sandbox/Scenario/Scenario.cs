@@ -169,6 +169,13 @@ internal sealed class StringOrNumberConverter : JsonConverter<string?>
 
     public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
     {
-        if (value is null) writer.WriteNullValue(); else writer.WriteStringValue(value);
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteStringValue(value);
+        }
     }
 }

@@ -33,7 +33,10 @@ internal static partial class ScenarioJson
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var value))
+            {
                 throw new JsonException("The JSON value could not be converted to System.DateTimeOffset.");
+            }
+
             return value;
         }
 
@@ -59,23 +62,38 @@ internal static partial class ScenarioJson
         // For an unknown property System.Text.Json reports the object's path; name the property too.
         var unknown = UnknownProperty().Match(e.Message);
         if (unknown.Success && !path.EndsWith("." + unknown.Groups[1].Value, StringComparison.Ordinal))
+        {
             path = path + "." + unknown.Groups[1].Value;
+        }
+
         return path;
     }
 
     static string Describe(JsonException e)
     {
         var unknown = UnknownProperty().Match(e.Message);
-        if (unknown.Success) return "unknown property (see the scenario schema in the sandbox contract)";
+        if (unknown.Success)
+        {
+            return "unknown property (see the scenario schema in the sandbox contract)";
+        }
+
         var msg = e.Message;
         var cut = msg.IndexOf(" Path: ", StringComparison.Ordinal);
-        if (cut > 0) msg = msg[..cut];
+        if (cut > 0)
+        {
+            msg = msg[..cut];
+        }
+
         if (msg.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
         {
             var type = msg["The JSON value could not be converted to ".Length..].TrimEnd('.');
             msg = "wrong type: expected " + FriendlyType(type);
         }
-        if (e.LineNumber is { } line) msg += $" (line {line + 1})";
+        if (e.LineNumber is { } line)
+        {
+            msg += $" (line {line + 1})";
+        }
+
         return msg;
     }
 

@@ -43,17 +43,34 @@ internal static partial class ScenarioLoader
     public static SandboxState Load(Scenario s, DateTimeOffset now)
     {
         var account = s.Account ?? DefaultAccount;
-        if (!AccountPattern().IsMatch(account)) Fail("$.account", $"'{account}' is not a 12-digit AWS account id");
+        if (!AccountPattern().IsMatch(account))
+        {
+            Fail("$.account", $"'{account}' is not a 12-digit AWS account id");
+        }
+
         var region = s.Region ?? DefaultRegion;
-        if (!RegionPattern().IsMatch(region)) Fail("$.region", $"'{region}' is not an AWS region name (e.g. eu-west-2)");
+        if (!RegionPattern().IsMatch(region))
+        {
+            Fail("$.region", $"'{region}' is not an AWS region name (e.g. eu-west-2)");
+        }
 
         var keyId = s.Credentials?.AccessKeyId ?? DefaultAccessKeyId;
         var secret = s.Credentials?.SecretAccessKey ?? DefaultSecretAccessKey;
-        if (keyId.Length == 0 || keyId.Any(char.IsWhiteSpace)) Fail("$.credentials.accessKeyId", "must be a non-empty string without spaces");
-        if (secret.Length == 0) Fail("$.credentials.secretAccessKey", "must be a non-empty string");
+        if (keyId.Length == 0 || keyId.Any(char.IsWhiteSpace))
+        {
+            Fail("$.credentials.accessKeyId", "must be a non-empty string without spaces");
+        }
+
+        if (secret.Length == 0)
+        {
+            Fail("$.credentials.secretAccessKey", "must be a non-empty string");
+        }
 
         var latency = s.LatencyMs ?? 0;
-        if (latency is < 0 or > 60_000) Fail("$.latencyMs", "must be between 0 and 60000");
+        if (latency is < 0 or > 60_000)
+        {
+            Fail("$.latencyMs", "must be between 0 and 60000");
+        }
 
         var limits = new Dictionary<string, double>();
         foreach (var (key, rate) in s.RateLimits ?? [])
@@ -63,13 +80,29 @@ internal static partial class ScenarioLoader
             var service = colon > 0 ? key[..colon] : "";
             var op = colon > 0 ? key[(colon + 1)..] : "";
             var ops = Operations.OpsOf(service);
-            if (ops is null) Fail(path, $"key must be 'service:Operation' or 'service:*' with service one of ecr, cloudformation, lambda, github");
-            if (op != "*" && !ops!.Contains(op)) Fail(path, $"unknown operation '{op}' of {service} (known: {string.Join(", ", ops!)})");
-            if (!double.IsFinite(rate) || rate <= 0) Fail(path, "must be a positive number of requests per second");
+            if (ops is null)
+            {
+                Fail(path, $"key must be 'service:Operation' or 'service:*' with service one of ecr, cloudformation, lambda, github");
+            }
+
+            if (op != "*" && !ops!.Contains(op))
+            {
+                Fail(path, $"unknown operation '{op}' of {service} (known: {string.Join(", ", ops!)})");
+            }
+
+            if (!double.IsFinite(rate) || rate <= 0)
+            {
+                Fail(path, "must be a positive number of requests per second");
+            }
+
             limits[key] = rate;
         }
 
-        if (s.Repositories is null) Fail("$.repositories", "required (an array, possibly empty)");
+        if (s.Repositories is null)
+        {
+            Fail("$.repositories", "required (an array, possibly empty)");
+        }
+
         var repos = LoadRepositories(s.Repositories!, account, region, now);
         var stacks = LoadStacks(s.Stacks ?? [], account, region, now);
         var functions = LoadFunctions(s.Functions ?? [], repos, account, region, now);
@@ -78,9 +111,17 @@ internal static partial class ScenarioLoader
 
         return new SandboxState
         {
-            Account = account, Region = region, AccessKeyId = keyId, SecretAccessKey = secret,
-            LatencyMs = latency, RateLimits = limits, LoadedAt = now,
-            Repositories = repos, Stacks = stacks, Functions = functions, GitHub = github,
+            Account = account,
+            Region = region,
+            AccessKeyId = keyId,
+            SecretAccessKey = secret,
+            LatencyMs = latency,
+            RateLimits = limits,
+            LoadedAt = now,
+            Repositories = repos,
+            Stacks = stacks,
+            Functions = functions,
+            GitHub = github,
         };
     }
 
@@ -96,10 +137,20 @@ internal static partial class ScenarioLoader
             var sr = list[r] ?? Fail<ScenarioRepository>(p, "must be an object");
             var name = sr.Name ?? Fail<string>(p + ".name", "required");
             if (name.Length is < 2 or > 256 || !RepositoryNamePattern().IsMatch(name))
+            {
                 Fail(p + ".name", $"'{name}' is not a valid ECR repository name (2-256 of a-z 0-9 . _ - /, e.g. team/app)");
-            if (repos.Exists(x => x.Name == name)) Fail(p + ".name", $"repository '{name}' is listed twice");
+            }
+
+            if (repos.Exists(x => x.Name == name))
+            {
+                Fail(p + ".name", $"repository '{name}' is listed twice");
+            }
+
             var mutability = sr.TagMutability ?? "MUTABLE";
-            if (!TagMutabilities.Contains(mutability)) Fail(p + ".tagMutability", $"must be one of {string.Join(", ", TagMutabilities)}");
+            if (!TagMutabilities.Contains(mutability))
+            {
+                Fail(p + ".tagMutability", $"must be one of {string.Join(", ", TagMutabilities)}");
+            }
 
             var images = new List<EcrImage>();
             var digests = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -110,30 +161,51 @@ internal static partial class ScenarioLoader
                 var image = LoadImage(entries[i], $"{p}.images[{i}]", name, i, digests, tagged, now, ref seq);
                 images.Add(image);
                 digests[image.Digest] = i;
-                foreach (var t in image.Tags) tagged[t] = i;
+                foreach (var t in image.Tags)
+                {
+                    tagged[t] = i;
+                }
             }
             // An index's children must be in the repository (ECR refuses an index whose manifests are missing).
             for (var i = 0; i < entries.Count; i++)
+            {
                 for (var c = 0; c < images[i].Children.Count; c++)
                 {
                     var child = images[i].Children[c];
-                    if (child == images[i].Digest) Fail($"{p}.images[{i}].children[{c}]", "an index cannot list itself");
+                    if (child == images[i].Digest)
+                    {
+                        Fail($"{p}.images[{i}].children[{c}]", "an index cannot list itself");
+                    }
+
                     if (!digests.ContainsKey(child))
+                    {
                         Fail($"{p}.images[{i}].children[{c}]", $"no image with digest '{child}' in repository '{name}'");
+                    }
                 }
+            }
             // An index with no explicit size reports its children's total.
             for (var i = 0; i < entries.Count; i++)
+            {
                 if (entries[i].SizeBytes is null && images[i].Children.Count > 0)
+                {
                     images[i] = Copy(images[i], images[i].Children.Sum(c => images[digests[c]].SizeBytes));
+                }
+            }
 
             var created = images.Count == 0 ? now.AddDays(-30) : images.Min(x => x.PushedAt).AddHours(-1);
             var repo = new EcrRepository
             {
-                Name = name, TagMutability = mutability, CreatedAt = created,
+                Name = name,
+                TagMutability = mutability,
+                CreatedAt = created,
                 Arn = $"arn:aws:ecr:{region}:{account}:repository/{name}",
                 Uri = $"{account}.dkr.ecr.{region}.amazonaws.com/{name}",
             };
-            foreach (var image in images) repo.Add(image);
+            foreach (var image in images)
+            {
+                repo.Add(image);
+            }
+
             repos.Add(repo);
         }
         return repos;
@@ -141,62 +213,130 @@ internal static partial class ScenarioLoader
 
     static EcrImage Copy(EcrImage i, long size) => new()
     {
-        Seq = i.Seq, Digest = i.Digest, Tags = i.Tags, PushedAt = i.PushedAt, SizeBytes = size, MediaType = i.MediaType,
-        Children = i.Children, Subject = i.Subject, ArtifactType = i.ArtifactType, LastPulledAt = i.LastPulledAt,
+        Seq = i.Seq,
+        Digest = i.Digest,
+        Tags = i.Tags,
+        PushedAt = i.PushedAt,
+        SizeBytes = size,
+        MediaType = i.MediaType,
+        Children = i.Children,
+        Subject = i.Subject,
+        ArtifactType = i.ArtifactType,
+        LastPulledAt = i.LastPulledAt,
     };
 
     static EcrImage LoadImage(ScenarioImage? si, string p, string repo, int index, Dictionary<string, int> digests,
         Dictionary<string, int> tagged, DateTimeOffset now, ref long seq)
     {
-        if (si is null) Fail(p, "must be an object");
+        if (si is null)
+        {
+            Fail(p, "must be an object");
+        }
+
         var tags = si!.Tags ?? [];
         for (var t = 0; t < tags.Count; t++)
         {
             var tag = tags[t];
             if (tag is null || !TagPattern().IsMatch(tag))
+            {
                 Fail($"{p}.tags[{t}]", $"'{tag}' is not a valid image tag (1-128 of A-Z a-z 0-9 _ . -, not starting with . or -)");
-            if (tags.IndexOf(tag!) != t) Fail($"{p}.tags[{t}]", $"tag '{tag}' is listed twice");
-            if (tagged.TryGetValue(tag!, out var holder)) Fail($"{p}.tags[{t}]", $"tag '{tag}' is already on images[{holder}] (a tag points to one image)");
+            }
+
+            if (tags.IndexOf(tag!) != t)
+            {
+                Fail($"{p}.tags[{t}]", $"tag '{tag}' is listed twice");
+            }
+
+            if (tagged.TryGetValue(tag!, out var holder))
+            {
+                Fail($"{p}.tags[{t}]", $"tag '{tag}' is already on images[{holder}] (a tag points to one image)");
+            }
         }
 
         string digest;
         if (si.Digest is null)
+        {
             digest = "sha256:" + Hex(SHA256.HashData(Encoding.UTF8.GetBytes($"{repo}\n{index}\n{string.Join(",", tags)}")));
+        }
         else if (!DigestPattern().IsMatch(si.Digest))
+        {
             digest = Fail<string>(p + ".digest", $"'{si.Digest}' is not a digest (sha256: and 64 lowercase hex digits)");
-        else digest = si.Digest;
-        if (digests.TryGetValue(digest, out var dup)) Fail(p + ".digest", $"digest '{digest}' is already images[{dup}]");
+        }
+        else
+        {
+            digest = si.Digest;
+        }
+
+        if (digests.TryGetValue(digest, out var dup))
+        {
+            Fail(p + ".digest", $"digest '{digest}' is already images[{dup}]");
+        }
 
         var pushed = Time(si.AgeHours, si.PushedAt, p + ".ageHours", p + ".pushedAt", now) ?? now;
         var pulled = Time(si.LastPulledHoursAgo, si.LastPulledAt, p + ".lastPulledHoursAgo", p + ".lastPulledAt", now);
         if (pulled is { } pu && pu < pushed)
+        {
             Fail(p + (si.LastPulledAt is null ? ".lastPulledHoursAgo" : ".lastPulledAt"), "the image cannot be pulled before it was pushed");
+        }
 
         var size = si.SizeBytes ?? DefaultImageSize;
-        if (size < 0) Fail(p + ".sizeBytes", "must be 0 or more");
+        if (size < 0)
+        {
+            Fail(p + ".sizeBytes", "must be 0 or more");
+        }
 
         var children = si.Children ?? [];
         for (var c = 0; c < children.Count; c++)
         {
             if (children[c] is null || !DigestPattern().IsMatch(children[c]))
+            {
                 Fail($"{p}.children[{c}]", $"'{children[c]}' is not a digest (sha256: and 64 lowercase hex digits)");
-            if (children.IndexOf(children[c]) != c) Fail($"{p}.children[{c}]", "listed twice");
+            }
+
+            if (children.IndexOf(children[c]) != c)
+            {
+                Fail($"{p}.children[{c}]", "listed twice");
+            }
         }
         if (si.Subject is not null && !DigestPattern().IsMatch(si.Subject))
+        {
             Fail(p + ".subject", $"'{si.Subject}' is not a digest (sha256: and 64 lowercase hex digits)");
-        if (si.Subject == digest) Fail(p + ".subject", "an image cannot be its own subject");
-        if (si.ArtifactType is { Length: 0 }) Fail(p + ".artifactType", "must not be empty");
+        }
+
+        if (si.Subject == digest)
+        {
+            Fail(p + ".subject", "an image cannot be its own subject");
+        }
+
+        if (si.ArtifactType is { Length: 0 })
+        {
+            Fail(p + ".artifactType", "must not be empty");
+        }
 
         var mediaType = si.MediaType
             ?? (children.Count > 0 ? MediaTypes.OciIndex : si.Subject is not null || si.ArtifactType is not null ? MediaTypes.OciManifest : MediaTypes.DockerManifest);
-        if (!MediaTypePattern().IsMatch(mediaType)) Fail(p + ".mediaType", $"'{mediaType}' is not a media type");
+        if (!MediaTypePattern().IsMatch(mediaType))
+        {
+            Fail(p + ".mediaType", $"'{mediaType}' is not a media type");
+        }
+
         if (children.Count > 0 && !MediaTypes.IsIndex(mediaType))
+        {
             Fail(p + ".mediaType", $"an image with children is an index: {MediaTypes.OciIndex} or {MediaTypes.DockerManifestList}, not '{mediaType}'");
+        }
 
         return new EcrImage
         {
-            Seq = ++seq, Digest = digest, Tags = [.. tags], PushedAt = pushed, SizeBytes = size, MediaType = mediaType,
-            Children = [.. children], Subject = si.Subject, ArtifactType = si.ArtifactType, LastPulledAt = pulled,
+            Seq = ++seq,
+            Digest = digest,
+            Tags = [.. tags],
+            PushedAt = pushed,
+            SizeBytes = size,
+            MediaType = mediaType,
+            Children = [.. children],
+            Subject = si.Subject,
+            ArtifactType = si.ArtifactType,
+            LastPulledAt = pulled,
         };
     }
 
@@ -211,29 +351,58 @@ internal static partial class ScenarioLoader
             var ss = list[i] ?? Fail<ScenarioStack>(p, "must be an object");
             var name = ss.Name ?? Fail<string>(p + ".name", "required");
             if (name.Length > 128 || !StackNamePattern().IsMatch(name))
+            {
                 Fail(p + ".name", $"'{name}' is not a valid stack name (a letter, then letters, digits and -; 128 at most)");
+            }
+
             var status = ss.Status ?? "CREATE_COMPLETE";
-            if (!StackStatuses.Contains(status)) Fail(p + ".status", $"unknown stack status '{status}'");
+            if (!StackStatuses.Contains(status))
+            {
+                Fail(p + ".status", $"unknown stack status '{status}'");
+            }
+
             if (status != "DELETE_COMPLETE" && stacks.Any(x => x.Name == name && !x.IsDeleted))
+            {
                 Fail(p + ".name", $"a live stack named '{name}' is already listed (only DELETE_COMPLETE stacks may share a name)");
+            }
 
             var tags = new List<KeyValuePair<string, string>>();
             foreach (var (k, v) in ss.Tags ?? [])
             {
-                if (k.Length is 0 or > 128) Fail($"{p}.tags['{k}']", "a tag key has 1-128 characters");
-                if (v is null || v.Length > 256) Fail($"{p}.tags['{k}']", "a tag value is a string of at most 256 characters");
+                if (k.Length is 0 or > 128)
+                {
+                    Fail($"{p}.tags['{k}']", "a tag key has 1-128 characters");
+                }
+
+                if (v is null || v.Length > 256)
+                {
+                    Fail($"{p}.tags['{k}']", "a tag value is a string of at most 256 characters");
+                }
+
                 tags.Add(new(k, v!));
             }
 
             var created = Time(ss.CreatedHoursAgo, ss.CreatedAt, p + ".createdHoursAgo", p + ".createdAt", now) ?? now.AddDays(-30);
             var updated = Time(ss.LastUpdatedHoursAgo, ss.LastUpdatedAt, p + ".lastUpdatedHoursAgo", p + ".lastUpdatedAt", now);
-            if (updated < created) Fail(p + ".lastUpdatedHoursAgo", "a stack cannot be updated before it was created");
+            if (updated < created)
+            {
+                Fail(p + ".lastUpdatedHoursAgo", "a stack cannot be updated before it was created");
+            }
+
             DateTimeOffset? deleted = null;
             if (status == "DELETE_COMPLETE")
+            {
                 deleted = Time(ss.DeletedHoursAgo, ss.DeletedAt, p + ".deletedHoursAgo", p + ".deletedAt", now) ?? now;
+            }
             else if (ss.DeletedHoursAgo is not null || ss.DeletedAt is not null)
+            {
                 Fail(p + ".deletedHoursAgo", "only a DELETE_COMPLETE stack has a deletion time");
-            if (deleted < created) Fail(p + ".deletedHoursAgo", "a stack cannot be deleted before it was created");
+            }
+
+            if (deleted < created)
+            {
+                Fail(p + ".deletedHoursAgo", "a stack cannot be deleted before it was created");
+            }
 
             var resources = new List<CfnResource>();
             var rs = ss.Resources ?? [];
@@ -242,24 +411,52 @@ internal static partial class ScenarioLoader
                 var rp = $"{p}.resources[{r}]";
                 var sr = rs[r] ?? Fail<ScenarioStackResource>(rp, "must be an object");
                 var logical = sr.LogicalId ?? Fail<string>(rp + ".logicalId", "required");
-                if (!LogicalIdPattern().IsMatch(logical)) Fail(rp + ".logicalId", $"'{logical}' is not a logical id (letters and digits)");
-                if (resources.Any(x => x.LogicalId == logical)) Fail(rp + ".logicalId", $"'{logical}' is listed twice in this stack");
+                if (!LogicalIdPattern().IsMatch(logical))
+                {
+                    Fail(rp + ".logicalId", $"'{logical}' is not a logical id (letters and digits)");
+                }
+
+                if (resources.Any(x => x.LogicalId == logical))
+                {
+                    Fail(rp + ".logicalId", $"'{logical}' is listed twice in this stack");
+                }
+
                 var type = sr.Type ?? Fail<string>(rp + ".type", "required");
-                if (!ResourceTypePattern().IsMatch(type)) Fail(rp + ".type", $"unknown resource type '{type}'");
+                if (!ResourceTypePattern().IsMatch(type))
+                {
+                    Fail(rp + ".type", $"unknown resource type '{type}'");
+                }
+
                 var rstatus = sr.Status ?? (status == "DELETE_COMPLETE" ? "DELETE_COMPLETE" : "CREATE_COMPLETE");
-                if (!ResourceStatuses.Contains(rstatus)) Fail(rp + ".status", $"unknown resource status '{rstatus}'");
-                if (sr.PhysicalId is { Length: 0 }) Fail(rp + ".physicalId", "must not be empty (leave it out for a resource not yet created)");
+                if (!ResourceStatuses.Contains(rstatus))
+                {
+                    Fail(rp + ".status", $"unknown resource status '{rstatus}'");
+                }
+
+                if (sr.PhysicalId is { Length: 0 })
+                {
+                    Fail(rp + ".physicalId", "must not be empty (leave it out for a resource not yet created)");
+                }
+
                 resources.Add(new CfnResource
                 {
-                    LogicalId = logical, Type = type, PhysicalId = sr.PhysicalId, Status = rstatus,
+                    LogicalId = logical,
+                    Type = type,
+                    PhysicalId = sr.PhysicalId,
+                    Status = rstatus,
                     LastUpdatedAt = updated ?? created,
                 });
             }
 
             stacks.Add(new CfnStack
             {
-                Name = name, Status = status, Tags = tags, Resources = resources,
-                CreatedAt = created, LastUpdatedAt = updated, DeletedAt = deleted,
+                Name = name,
+                Status = status,
+                Tags = tags,
+                Resources = resources,
+                CreatedAt = created,
+                LastUpdatedAt = updated,
+                DeletedAt = deleted,
                 StackId = $"arn:aws:cloudformation:{region}:{account}:stack/{name}/{DeterministicGuid($"stack\n{name}\n{i}")}",
             });
         }
@@ -267,6 +464,7 @@ internal static partial class ScenarioLoader
         // Nested stacks: a stack whose name is the physical id of an AWS::CloudFormation::Stack resource.
         // The resource reports the nested stack's ARN, and the nested stack its ParentId/RootId.
         foreach (var parent in stacks)
+        {
             foreach (var res in parent.Resources.Where(x => x.Type == "AWS::CloudFormation::Stack" && x.PhysicalId is not null))
             {
                 var child = stacks.FirstOrDefault(x => x.Name == res.PhysicalId && x.IsDeleted == parent.IsDeleted)
@@ -276,16 +474,26 @@ internal static partial class ScenarioLoader
                     res.PhysicalId = $"arn:aws:cloudformation:{region}:{account}:stack/{res.PhysicalId}/{DeterministicGuid("nested\n" + res.PhysicalId)}";
                     continue;
                 }
-                if (child == parent) Fail($"$.stacks[{stacks.IndexOf(parent)}]", "a stack cannot nest itself");
+                if (child == parent)
+                {
+                    Fail($"$.stacks[{stacks.IndexOf(parent)}]", "a stack cannot nest itself");
+                }
+
                 res.PhysicalId = child.StackId;
                 child.ParentId = parent.StackId;
             }
+        }
+
         foreach (var st in stacks.Where(x => x.ParentId is not null))
         {
             var root = st;
             for (var hops = 0; root.ParentId is not null; hops++)
             {
-                if (hops > stacks.Count) Fail($"$.stacks[{stacks.IndexOf(st)}]", "nested stacks form a cycle");
+                if (hops > stacks.Count)
+                {
+                    Fail($"$.stacks[{stacks.IndexOf(st)}]", "nested stacks form a cycle");
+                }
+
                 root = stacks.First(x => x.StackId == root.ParentId);
             }
             st.RootId = root.StackId;
@@ -303,10 +511,22 @@ internal static partial class ScenarioLoader
             var p = $"$.functions[{i}]";
             var sf = list[i] ?? Fail<ScenarioFunction>(p, "must be an object");
             var name = sf.Name ?? Fail<string>(p + ".name", "required");
-            if (!FunctionNamePattern().IsMatch(name)) Fail(p + ".name", $"'{name}' is not a function name (1-64 of letters, digits, - and _)");
-            if (functions.Any(x => x.Name == name)) Fail(p + ".name", $"function '{name}' is listed twice");
+            if (!FunctionNamePattern().IsMatch(name))
+            {
+                Fail(p + ".name", $"'{name}' is not a function name (1-64 of letters, digits, - and _)");
+            }
+
+            if (functions.Any(x => x.Name == name))
+            {
+                Fail(p + ".name", $"function '{name}' is listed twice");
+            }
+
             var packageType = sf.PackageType ?? (sf.ImageUri is null ? "Zip" : "Image");
-            if (packageType is not ("Image" or "Zip")) Fail(p + ".packageType", "must be Image or Zip");
+            if (packageType is not ("Image" or "Zip"))
+            {
+                Fail(p + ".packageType", "must be Image or Zip");
+            }
+
             var modified = now.AddDays(-1).AddMinutes(-i);
 
             var versions = new List<LambdaVersion>
@@ -319,12 +539,24 @@ internal static partial class ScenarioLoader
                 var vp = $"{p}.versions[{v}]";
                 var sv = svs[v] ?? Fail<ScenarioFunctionVersion>(vp, "must be an object");
                 var number = sv.Version ?? Fail<string>(vp + ".version", "required");
-                if (!VersionPattern().IsMatch(number)) Fail(vp + ".version", $"'{number}' is not a published version number (1, 2, ...)");
-                if (versions.Any(x => x.Version == number)) Fail(vp + ".version", $"version {number} is listed twice");
+                if (!VersionPattern().IsMatch(number))
+                {
+                    Fail(vp + ".version", $"'{number}' is not a published version number (1, 2, ...)");
+                }
+
+                if (versions.Any(x => x.Version == number))
+                {
+                    Fail(vp + ".version", $"version {number} is listed twice");
+                }
+
                 if (packageType == "Image" && sv.ImageUri is null && sv.ResolvedDigest is null && sf.ImageUri is not null)
+                {
                     versions.Add(LoadVersion(number, packageType, sf.ImageUri, sf.ResolvedDigest, p, repos, account, region, name, modified));
+                }
                 else
+                {
                     versions.Add(LoadVersion(number, packageType, sv.ImageUri ?? sf.ImageUri, sv.ResolvedDigest, vp, repos, account, region, name, modified));
+                }
             }
             var published = versions.Skip(1).OrderBy(x => long.Parse(x.Version, CultureInfo.InvariantCulture)).ToList();
             versions = [versions[0], .. published];
@@ -337,28 +569,60 @@ internal static partial class ScenarioLoader
                 var sa = sas[a] ?? Fail<ScenarioAlias>(ap, "must be an object");
                 var aname = sa.Name ?? Fail<string>(ap + ".name", "required");
                 if (aname.Length > 128 || !AliasPattern().IsMatch(aname) || VersionPattern().IsMatch(aname))
+                {
                     Fail(ap + ".name", $"'{aname}' is not an alias name (letters, digits, - and _, not all digits)");
-                if (aliases.Any(x => x.Name == aname)) Fail(ap + ".name", $"alias '{aname}' is listed twice");
+                }
+
+                if (aliases.Any(x => x.Name == aname))
+                {
+                    Fail(ap + ".name", $"alias '{aname}' is listed twice");
+                }
+
                 var target = sa.Version ?? Fail<string>(ap + ".version", "required");
-                if (!versions.Any(x => x.Version == target)) Fail(ap + ".version", $"function '{name}' has no version '{target}'");
+                if (!versions.Any(x => x.Version == target))
+                {
+                    Fail(ap + ".version", $"function '{name}' has no version '{target}'");
+                }
+
                 var weights = sa.AdditionalVersionWeights ?? [];
-                if (weights.Count > 1) Fail(ap + ".additionalVersionWeights", "Lambda routes to at most one additional version");
+                if (weights.Count > 1)
+                {
+                    Fail(ap + ".additionalVersionWeights", "Lambda routes to at most one additional version");
+                }
+
                 foreach (var (wv, w) in weights)
                 {
-                    if (!versions.Skip(1).Any(x => x.Version == wv)) Fail($"{ap}.additionalVersionWeights['{wv}']", $"function '{name}' has no published version '{wv}'");
-                    if (wv == target) Fail($"{ap}.additionalVersionWeights['{wv}']", "the additional version must differ from the alias's version");
-                    if (!double.IsFinite(w) || w < 0 || w > 1) Fail($"{ap}.additionalVersionWeights['{wv}']", "a weight is between 0 and 1");
+                    if (!versions.Skip(1).Any(x => x.Version == wv))
+                    {
+                        Fail($"{ap}.additionalVersionWeights['{wv}']", $"function '{name}' has no published version '{wv}'");
+                    }
+
+                    if (wv == target)
+                    {
+                        Fail($"{ap}.additionalVersionWeights['{wv}']", "the additional version must differ from the alias's version");
+                    }
+
+                    if (!double.IsFinite(w) || w < 0 || w > 1)
+                    {
+                        Fail($"{ap}.additionalVersionWeights['{wv}']", "a weight is between 0 and 1");
+                    }
                 }
                 aliases.Add(new LambdaAlias
                 {
-                    Name = aname, Version = target, AdditionalVersionWeights = new Dictionary<string, double>(weights),
+                    Name = aname,
+                    Version = target,
+                    AdditionalVersionWeights = new Dictionary<string, double>(weights),
                     RevisionId = DeterministicGuid($"alias\n{name}\n{aname}").ToString(),
                 });
             }
 
             functions.Add(new LambdaFunction
             {
-                Name = name, PackageType = packageType, LastModified = modified, Versions = versions, Aliases = aliases,
+                Name = name,
+                PackageType = packageType,
+                LastModified = modified,
+                Versions = versions,
+                Aliases = aliases,
                 Arn = $"arn:aws:lambda:{region}:{account}:function:{name}",
             });
         }
@@ -371,28 +635,55 @@ internal static partial class ScenarioLoader
         var revision = DeterministicGuid($"fn\n{function}\n{version}").ToString();
         if (packageType == "Zip")
         {
-            if (imageUri is not null) Fail(p + ".imageUri", "a Zip function has no image");
-            if (resolved is not null) Fail(p + ".resolvedDigest", "a Zip function has no image");
+            if (imageUri is not null)
+            {
+                Fail(p + ".imageUri", "a Zip function has no image");
+            }
+
+            if (resolved is not null)
+            {
+                Fail(p + ".resolvedDigest", "a Zip function has no image");
+            }
+
             var zipHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes($"zip\n{function}\n{version}")));
             return new LambdaVersion
             {
-                Version = version, ImageUri = null, ResolvedImageUri = null, CodeSha256 = zipHash, CodeSize = 4096,
-                RevisionId = revision, LastModified = modified,
+                Version = version,
+                ImageUri = null,
+                ResolvedImageUri = null,
+                CodeSha256 = zipHash,
+                CodeSize = 4096,
+                RevisionId = revision,
+                LastModified = modified,
             };
         }
 
-        if (imageUri is null) Fail(p + ".imageUri", "required for an Image function");
+        if (imageUri is null)
+        {
+            Fail(p + ".imageUri", "required for an Image function");
+        }
+
         var m = ImageUriPattern().Match(imageUri!);
-        if (!m.Success) Fail(p + ".imageUri", $"'{imageUri}' is not an ECR image URI (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG or @sha256:...)");
+        if (!m.Success)
+        {
+            Fail(p + ".imageUri", $"'{imageUri}' is not an ECR image URI (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG or @sha256:...)");
+        }
+
         var repoUri = imageUri![..m.Groups["ref"].Index].TrimEnd(':', '@');
         string digest;
         if (resolved is not null)
         {
-            if (!DigestPattern().IsMatch(resolved)) Fail(p + ".resolvedDigest", $"'{resolved}' is not a digest (sha256: and 64 lowercase hex digits)");
+            if (!DigestPattern().IsMatch(resolved))
+            {
+                Fail(p + ".resolvedDigest", $"'{resolved}' is not a digest (sha256: and 64 lowercase hex digits)");
+            }
+
             digest = resolved;
         }
         else if (m.Groups["ref"].Value.StartsWith("sha256:", StringComparison.Ordinal))
+        {
             digest = m.Groups["ref"].Value;
+        }
         else
         {
             var tag = m.Groups["ref"].Value;
@@ -400,13 +691,21 @@ internal static partial class ScenarioLoader
             var repo = m.Groups["account"].Value == account && m.Groups["region"].Value == region ? repos.Find(r => r.Name == repoName) : null;
             var image = repo?.ByTag(tag);
             if (image is null)
+            {
                 Fail(p + ".resolvedDigest", $"required: tag '{tag}' is not in repository '{repoName}' of this scenario's account and region, so the digest it ran cannot be derived");
+            }
+
             digest = image!.Digest;
         }
         return new LambdaVersion
         {
-            Version = version, ImageUri = imageUri, ResolvedImageUri = $"{repoUri}@{digest}",
-            CodeSha256 = digest["sha256:".Length..], CodeSize = 0, RevisionId = revision, LastModified = modified,
+            Version = version,
+            ImageUri = imageUri,
+            ResolvedImageUri = $"{repoUri}@{digest}",
+            CodeSha256 = digest["sha256:".Length..],
+            CodeSize = 0,
+            RevisionId = revision,
+            LastModified = modified,
         };
     }
 
@@ -418,18 +717,36 @@ internal static partial class ScenarioLoader
         var full = g.Repository ?? Fail<string>(p + ".repository", "required: owner/name");
         var slash = full.IndexOf('/');
         if (slash <= 0 || slash == full.Length - 1 || full.IndexOf('/', slash + 1) >= 0 || !GitHubRepoPattern().IsMatch(full))
+        {
             Fail(p + ".repository", $"'{full}' is not owner/name");
+        }
+
         var token = g.Token ?? DefaultGitHubToken;
-        if (token.Length == 0 || token.Any(char.IsWhiteSpace)) Fail(p + ".token", "must be a non-empty string without spaces");
+        if (token.Length == 0 || token.Any(char.IsWhiteSpace))
+        {
+            Fail(p + ".token", "must be a non-empty string without spaces");
+        }
+
         var branch = g.DefaultBranch ?? "main";
-        if (branch.Length == 0) Fail(p + ".defaultBranch", "must not be empty");
+        if (branch.Length == 0)
+        {
+            Fail(p + ".defaultBranch", "must not be empty");
+        }
 
         var commits = new List<GitHubCommit>();
         var cs = g.Commits ?? [];
         for (var i = 0; i < cs.Count; i++)
         {
-            if (cs[i] is null || !ShaPattern().IsMatch(cs[i])) Fail($"{p}.commits[{i}]", $"'{cs[i]}' is not a full commit sha (40 lowercase hex digits)");
-            if (cs.IndexOf(cs[i]) != i) Fail($"{p}.commits[{i}]", "listed twice");
+            if (cs[i] is null || !ShaPattern().IsMatch(cs[i]))
+            {
+                Fail($"{p}.commits[{i}]", $"'{cs[i]}' is not a full commit sha (40 lowercase hex digits)");
+            }
+
+            if (cs.IndexOf(cs[i]) != i)
+            {
+                Fail($"{p}.commits[{i}]", "listed twice");
+            }
+
             commits.Add(new GitHubCommit(cs[i], now.AddHours(-(i + 1))));
         }
 
@@ -440,21 +757,53 @@ internal static partial class ScenarioLoader
             var pp = $"{p}.pullRequests[{i}]";
             var sp = ps[i] ?? Fail<ScenarioPullRequest>(pp, "must be an object");
             var number = sp.Number ?? Fail<int>(pp + ".number", "required");
-            if (number < 1) Fail(pp + ".number", "must be 1 or more");
-            if (pulls.Any(x => x.Number == number)) Fail(pp + ".number", $"pull request #{number} is listed twice");
+            if (number < 1)
+            {
+                Fail(pp + ".number", "must be 1 or more");
+            }
+
+            if (pulls.Any(x => x.Number == number))
+            {
+                Fail(pp + ".number", $"pull request #{number} is listed twice");
+            }
+
             var state = sp.State ?? "open";
-            if (state is not ("open" or "closed")) Fail(pp + ".state", "must be open or closed");
+            if (state is not ("open" or "closed"))
+            {
+                Fail(pp + ".state", "must be open or closed");
+            }
+
             var head = sp.HeadSha ?? Fail<string>(pp + ".headSha", "required");
-            if (!ShaPattern().IsMatch(head)) Fail(pp + ".headSha", $"'{head}' is not a full commit sha (40 lowercase hex digits)");
+            if (!ShaPattern().IsMatch(head))
+            {
+                Fail(pp + ".headSha", $"'{head}' is not a full commit sha (40 lowercase hex digits)");
+            }
+
             var prCommits = sp.Commits ?? [head];
             for (var c = 0; c < prCommits.Count; c++)
-                if (prCommits[c] is null || !ShaPattern().IsMatch(prCommits[c])) Fail($"{pp}.commits[{c}]", $"'{prCommits[c]}' is not a full commit sha");
-            if (sp.Merged == true && state != "closed") Fail(pp + ".merged", "only a closed pull request can be merged");
+            {
+                if (prCommits[c] is null || !ShaPattern().IsMatch(prCommits[c]))
+                {
+                    Fail($"{pp}.commits[{c}]", $"'{prCommits[c]}' is not a full commit sha");
+                }
+            }
+
+            if (sp.Merged == true && state != "closed")
+            {
+                Fail(pp + ".merged", "only a closed pull request can be merged");
+            }
+
             pulls.Add(new GitHubPull
             {
-                Number = number, Id = 1_000_000_000L + number, State = state, HeadSha = head,
-                HeadRef = sp.HeadRef ?? $"pr-{number}", Title = sp.Title ?? $"PR #{number}", Merged = sp.Merged ?? false,
-                Commits = [.. prCommits], CreatedAt = now.AddDays(-1).AddMinutes(-number % 1000),
+                Number = number,
+                Id = 1_000_000_000L + number,
+                State = state,
+                HeadSha = head,
+                HeadRef = sp.HeadRef ?? $"pr-{number}",
+                Title = sp.Title ?? $"PR #{number}",
+                Merged = sp.Merged ?? false,
+                Commits = [.. prCommits],
+                CreatedAt = now.AddDays(-1).AddMinutes(-number % 1000),
             });
         }
 
@@ -465,9 +814,17 @@ internal static partial class ScenarioLoader
             var dp = $"{p}.deployments[{i}]";
             var sd = ds[i] ?? Fail<ScenarioDeployment>(dp, "must be an object");
             var env = sd.Environment ?? Fail<string>(dp + ".environment", "required");
-            if (env.Length == 0) Fail(dp + ".environment", "must not be empty");
+            if (env.Length == 0)
+            {
+                Fail(dp + ".environment", "must not be empty");
+            }
+
             var sha = sd.Sha ?? Fail<string>(dp + ".sha", "required");
-            if (!ShaPattern().IsMatch(sha)) Fail(dp + ".sha", $"'{sha}' is not a full commit sha (40 lowercase hex digits)");
+            if (!ShaPattern().IsMatch(sha))
+            {
+                Fail(dp + ".sha", $"'{sha}' is not a full commit sha (40 lowercase hex digits)");
+            }
+
             var created = Time(sd.CreatedHoursAgo, sd.CreatedAt, dp + ".createdHoursAgo", dp + ".createdAt", now) ?? now;
             deployments.Add(new GitHubDeployment { Id = 2_000_000_000L + i + 1, Environment = env, Sha = sha, Ref = sd.Ref ?? sha, CreatedAt = created });
         }
@@ -476,9 +833,14 @@ internal static partial class ScenarioLoader
 
         return new GitHubData
         {
-            Owner = full[..slash], Repo = full[(slash + 1)..], Token = token, DefaultBranch = branch,
+            Owner = full[..slash],
+            Repo = full[(slash + 1)..],
+            Token = token,
+            DefaultBranch = branch,
             RepoId = 500_000_000L + (Math.Abs((long)StableHash(full)) % 100_000_000L),
-            Commits = commits, Pulls = pulls, Deployments = deployments,
+            Commits = commits,
+            Pulls = pulls,
+            Deployments = deployments,
         };
     }
 
@@ -492,18 +854,33 @@ internal static partial class ScenarioLoader
             var f = faults[i] ?? Fail<ScenarioFault>(p, "must be an object");
             var service = f.Service ?? Fail<string>(p + ".service", "required: ecr, cloudformation, lambda or github");
             var ops = Operations.OpsOf(service);
-            if (ops is null) Fail(p + ".service", $"unknown service '{service}' (ecr, cloudformation, lambda or github)");
+            if (ops is null)
+            {
+                Fail(p + ".service", $"unknown service '{service}' (ecr, cloudformation, lambda or github)");
+            }
+
             if (f.Operation is { } op && op != "*" && !ops!.Contains(op) && !(service == Operations.GitHub && Operations.GitHubGroups.Contains(op)))
+            {
                 Fail(p + ".operation", $"unknown operation '{op}' of {service} (known: {string.Join(", ", service == Operations.GitHub ? [.. ops!, .. Operations.GitHubGroups] : ops!)})");
+            }
+
             var error = f.Error ?? Fail<string>(p + ".error", "required");
             if (service == Operations.GitHub)
             {
                 if (!int.TryParse(error, NumberStyles.None, CultureInfo.InvariantCulture, out var status) || status is < 400 or > 599)
+                {
                     Fail(p + ".error", $"a GitHub fault is an HTTP status from 400 to 599, not '{error}'");
+                }
             }
             else if (!ErrorCodePattern().IsMatch(error))
+            {
                 Fail(p + ".error", $"'{error}' is not an AWS error code (e.g. ThrottlingException, InternalFailure)");
-            if (f.Times is { } times && times != -1 && times < 1) Fail(p + ".times", "must be a positive count, or -1 for every request");
+            }
+
+            if (f.Times is { } times && times != -1 && times < 1)
+            {
+                Fail(p + ".times", "must be a positive count, or -1 for every request");
+            }
         }
     }
 
@@ -511,15 +888,27 @@ internal static partial class ScenarioLoader
 
     static DateTimeOffset? Time(double? hoursAgo, DateTimeOffset? at, string relPath, string absPath, DateTimeOffset now)
     {
-        if (hoursAgo is not null && at is not null) Fail(relPath, $"give either {Leaf(relPath)} or {Leaf(absPath)}, not both");
+        if (hoursAgo is not null && at is not null)
+        {
+            Fail(relPath, $"give either {Leaf(relPath)} or {Leaf(absPath)}, not both");
+        }
+
         if (hoursAgo is { } h)
         {
-            if (!double.IsFinite(h) || h < 0) Fail(relPath, "must be 0 or more hours (times in the future are not allowed)");
+            if (!double.IsFinite(h) || h < 0)
+            {
+                Fail(relPath, "must be 0 or more hours (times in the future are not allowed)");
+            }
+
             return now - TimeSpan.FromHours(h);
         }
         if (at is { } t)
         {
-            if (t > now.AddMinutes(5)) Fail(absPath, $"{t:O} is in the future");
+            if (t > now.AddMinutes(5))
+            {
+                Fail(absPath, $"{t:O} is in the future");
+            }
+
             return t.ToUniversalTime();
         }
         return null;

@@ -26,10 +26,22 @@ internal sealed class PageTokens
     public bool TryRead(string? token, string scope, out long position)
     {
         position = 0;
-        if (string.IsNullOrEmpty(token)) return false;
+        if (string.IsNullOrEmpty(token))
+        {
+            return false;
+        }
+
         var buf = new byte[token.Length];
-        if (!Convert.TryFromBase64String(token, buf, out var n) || n != 49 || buf[0] != 1) return false;
-        if (!CryptographicOperations.FixedTimeEquals(Mac(scope, buf.AsSpan(0, 17)), buf.AsSpan(17, 32))) return false;
+        if (!Convert.TryFromBase64String(token, buf, out var n) || n != 49 || buf[0] != 1)
+        {
+            return false;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(Mac(scope, buf.AsSpan(0, 17)), buf.AsSpan(17, 32)))
+        {
+            return false;
+        }
+
         position = BinaryPrimitives.ReadInt64BigEndian(buf.AsSpan(1));
         return true;
     }

@@ -59,10 +59,22 @@ internal sealed class EcrRepository
         while (lo < hi)
         {
             var mid = (lo + hi) / 2;
-            if (_ordered[mid].Seq <= seq) lo = mid + 1; else hi = mid;
+            if (_ordered[mid].Seq <= seq)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
         }
         for (var i = lo; i < _ordered.Count; i++)
-            if (!_ordered[i].Removed) yield return _ordered[i];
+        {
+            if (!_ordered[i].Removed)
+            {
+                yield return _ordered[i];
+            }
+        }
     }
 
     public EcrImage? ByDigest(string digest) => _byDigest.GetValueOrDefault(digest);
@@ -74,13 +86,25 @@ internal sealed class EcrRepository
 
     public void Add(EcrImage image)
     {
-        if (_ordered.Count > 0 && image.Seq <= _ordered[^1].Seq) throw new InvalidOperationException("images are added in Seq order");
+        if (_ordered.Count > 0 && image.Seq <= _ordered[^1].Seq)
+        {
+            throw new InvalidOperationException("images are added in Seq order");
+        }
+
         _ordered.Add(image);
         _byDigest.Add(image.Digest, image);
-        foreach (var t in image.Tags) _byTag.Add(t, image);
+        foreach (var t in image.Tags)
+        {
+            _byTag.Add(t, image);
+        }
+
         foreach (var c in image.Children)
         {
-            if (!_parents.TryGetValue(c, out var set)) _parents[c] = set = new HashSet<string>(StringComparer.Ordinal);
+            if (!_parents.TryGetValue(c, out var set))
+            {
+                _parents[c] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+
             set.Add(image.Digest);
         }
     }
@@ -93,12 +117,26 @@ internal sealed class EcrRepository
 
     public void Remove(EcrImage image)
     {
-        if (image.Removed) return;
+        if (image.Removed)
+        {
+            return;
+        }
+
         image.Removed = true;
         _byDigest.Remove(image.Digest);
-        foreach (var t in image.Tags) _byTag.Remove(t);
+        foreach (var t in image.Tags)
+        {
+            _byTag.Remove(t);
+        }
+
         foreach (var c in image.Children)
-            if (_parents.TryGetValue(c, out var set) && set.Remove(image.Digest) && set.Count == 0) _parents.Remove(c);
+        {
+            if (_parents.TryGetValue(c, out var set) && set.Remove(image.Digest) && set.Count == 0)
+            {
+                _parents.Remove(c);
+            }
+        }
+
         if (++_removed > 64 && _removed > _ordered.Count / 2)
         {
             _ordered.RemoveAll(i => i.Removed);
