@@ -75,7 +75,7 @@ function Invoke-ModuleBuild {
         Copy-Item -Destination $dependencies
     Copy-Item (Join-Path $root 'LICENSE') $moduleOut
     # Help (MAML and about_EcrCleanup) from docs/cmdlets, checked against the built cmdlets' parameters.
-    & (Join-Path $root 'src/EcrCleanup/Help/ConvertTo-MamlHelp.ps1') -DocsPath (Join-Path $root 'docs/cmdlets') -ModulePath $moduleOut -OutputPath (Join-Path $moduleOut 'en-US')
+    & (Join-Path $root 'build/ConvertTo-MamlHelp.ps1') -DocsPath (Join-Path $root 'docs/cmdlets') -ModulePath $moduleOut -OutputPath (Join-Path $moduleOut 'en-US')
     Write-Host "Module laid out at $moduleOut"
 }
 

@@ -10,7 +10,7 @@ BeforeDiscovery {
 BeforeAll {
     $module = Import-Module $env:ECRCLEANUP_TEST_MODULE -Force -PassThru
     $repositoryRoot = Resolve-Path (Join-Path $PSScriptRoot '../..')
-    $generator = Join-Path $repositoryRoot 'src/EcrCleanup/Help/ConvertTo-MamlHelp.ps1'
+    $generator = Join-Path $repositoryRoot 'build/ConvertTo-MamlHelp.ps1'
     $docs = Join-Path $repositoryRoot 'docs/cmdlets'
     $commonParameters = @([System.Management.Automation.PSCmdlet]::CommonParameters) + @([System.Management.Automation.PSCmdlet]::OptionalCommonParameters)
 
@@ -160,11 +160,11 @@ Describe 'ConvertTo-MamlHelp.ps1' {
             Should -Throw -ExpectedMessage '*describes -ProfileNames, which Get-EcrImage does not have*'
     }
 
-    It 'fails when the Markdown gives a parameter another type' {
+    It 'fails when the Markdown has a section of its own, such as OUTPUTS, which the cmdlet supplies' {
         $copy = Copy-Docs
-        Edit-Doc $copy 'Invoke-EcrCleanup.md' { param($text) ([regex]'\| Type \| Double \|').Replace($text, '| Type | Int32 |', 1) }
+        Edit-Doc $copy 'Invoke-EcrCleanup.md' { param($text) $text -replace '(?m)^## NOTES', "## OUTPUTS`n`n### System.String`n`nText.`n`n## NOTES" }
         { & $generator -DocsPath $copy -OutputPath (Join-Path $TestDrive 'x') -ModulePath $module.ModuleBase } |
-            Should -Throw -ExpectedMessage "*-MinImageAgeHours: Type is 'Int32' in the Markdown, 'Double' in the cmdlet*"
+            Should -Throw -ExpectedMessage "*Invoke-EcrCleanup.md: unknown section '## OUTPUTS'*"
     }
 
     It 'fails when a cmdlet has no Markdown file' {
@@ -176,7 +176,7 @@ Describe 'ConvertTo-MamlHelp.ps1' {
 
     It 'fails when a cmdlet has fewer than two examples' {
         $copy = Copy-Docs
-        Edit-Doc $copy 'Get-EcrImage.md' { param($text) $text -replace '(?ms)^### Example 2.*?(?=^## INPUTS)', '' }
+        Edit-Doc $copy 'Get-EcrImage.md' { param($text) $text -replace '(?ms)^### Example 2.*?(?=^## NOTES)', '' }
         { & $generator -DocsPath $copy -OutputPath (Join-Path $TestDrive 'x') -ModulePath $module.ModuleBase } |
             Should -Throw -ExpectedMessage '*needs at least two examples*'
     }
