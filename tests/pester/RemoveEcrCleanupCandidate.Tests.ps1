@@ -91,7 +91,7 @@ Describe 'Remove-EcrCleanupCandidate' {
         ($results | Where-Object Outcome -EQ 'Deleted').Count | Should -Be 3
     }
 
-    It 'reports ImageNotFound when another run deleted the images after the re-check' {
+    It 'counts images another run deleted after the re-check as already gone, not as failures' {
         $plan = Get-EcrCleanupCandidate @common
         $slow = New-ProtectionScenario
         $slow.latencyMs = 2000   # both runs re-read the repository before either deletes
@@ -106,10 +106,11 @@ Describe 'Remove-EcrCleanupCandidate' {
         $errors = @()
         $results = foreach ($run in $runs) { $run.Shell.EndInvoke($run.Handle); $errors += @($run.Shell.Streams.Error); $run.Shell.Dispose() }
         ($results | Where-Object Outcome -EQ 'Deleted').Count | Should -Be 4
-        $notFound = $results | Where-Object Outcome -EQ 'Failed'
-        $notFound.Count | Should -Be 4
-        $notFound.FailureCode | Sort-Object -Unique | Should -Be 'ImageNotFound'
-        $errors.FullyQualifiedErrorId | Sort-Object -Unique | Should -Be 'ImageDeletionFailed.ImageNotFound,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
+        $gone = $results | Where-Object { $_.Outcome -eq 'Skipped' -and $_.FailureCode -eq 'ImageNotFound' }
+        $gone.Count | Should -Be 4
+        $gone.SkipReason | Sort-Object -Unique | Should -Be 'already gone (ImageNotFound)'
+        $results | Where-Object Outcome -EQ 'Failed' | Should -BeNullOrEmpty
+        $errors | Should -BeNullOrEmpty
     }
 
     It 'reports a batch throttled past its retries as failed images' {

@@ -3,18 +3,18 @@ namespace EcrCleanup.Abstractions;
 /// <summary>
 /// A call to a service (ECR, CloudFormation, Lambda, GitHub) that failed for good: after the retries the
 /// retry policy allows, or at once for an error that retrying cannot fix. Names everything a person needs
-/// to act on it.
+/// to act on it. What the service said is redacted (<see cref="Diagnostics.SecretRedactor"/>): services echo secrets.
 /// </summary>
 public class ServiceException : Exception
 {
     public ServiceException(string service, string operation, string? resource, string errorCode, string message, int? statusCode = null, string? requestId = null, Exception? innerException = null)
-        : base(Compose(service, operation, resource, errorCode, message), innerException)
+        : base(Compose(service, operation, resource, errorCode, Diagnostics.SecretRedactor.Redact(message)), innerException)
     {
         Service = service;
         Operation = operation;
         Resource = resource;
         ErrorCode = errorCode;
-        ServiceMessage = message;
+        ServiceMessage = Diagnostics.SecretRedactor.Redact(message);
         StatusCode = statusCode;
         RequestId = requestId;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EcrCleanup.Diagnostics;
 
 namespace EcrCleanup.Deletion;
 
@@ -47,6 +48,6 @@ public sealed class JsonLinesJournal : IDeletionJournal
 
     public async Task WriteAsync(JournalEntry entry, CancellationToken cancellationToken)
     {
-        await File.AppendAllTextAsync(_path, JsonSerializer.Serialize(entry) + "\n", cancellationToken).ConfigureAwait(false);
+        await File.AppendAllTextAsync(_path, SecretRedactor.Redact(JsonSerializer.Serialize(entry)) + "\n", cancellationToken).ConfigureAwait(false);
     }
 }

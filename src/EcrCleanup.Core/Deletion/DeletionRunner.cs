@@ -184,6 +184,11 @@ public sealed class DeletionRunner
                     deleted.Add(candidate.Digest);
                     result = new DeletionResult(candidate, DeletionOutcome.Deleted, _time.GetUtcNow());
                 }
+                else if (failures.GetValueOrDefault(candidate.Digest) is { Code: "ImageNotFound" } gone)
+                {
+                    // Another run (or a person) deleted it since the re-check: what was wanted happened.
+                    result = Skip(candidate, "already gone (ImageNotFound)") with { FailureCode = gone.Code, FailureReason = gone.Reason };
+                }
                 else
                 {
                     var failure = failures.GetValueOrDefault(candidate.Digest);

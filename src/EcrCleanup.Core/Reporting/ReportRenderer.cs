@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EcrCleanup.Diagnostics;
 using EcrCleanup.Model;
 
 namespace EcrCleanup.Reporting;
@@ -20,6 +21,7 @@ public static class ReportRenderer
     /// <summary>How many protected images and candidates the text and Markdown lists show before "... and N more".</summary>
     public const int ListLimit = 10;
 
+    /// <summary>The report in a format; every form is redacted (<see cref="SecretRedactor"/>) before it is returned.</summary>
     public static string Render(CleanupReport report, ReportFormat format) => format switch
     {
         ReportFormat.Markdown => Markdown(report),
@@ -97,7 +99,7 @@ public static class ReportRenderer
         Line("Run:");
         Row("Duration:", string.Create(CultureInfo.InvariantCulture, $"{report.Duration.TotalSeconds:0.0}s"));
         Row("Calls:", string.Join(", ", report.Calls.Select(c => $"{c.Key} {c.Value}")));
-        return b.ToString();
+        return SecretRedactor.Redact(b.ToString());
     }
 
     public static string Markdown(CleanupReport report)
@@ -156,7 +158,7 @@ public static class ReportRenderer
         Line();
         Line(string.Create(CultureInfo.InvariantCulture,
             $"Retention {report.Configuration.ProductionRetentionCount}, minimum age {report.Configuration.MinImageAgeHours:0.##}h, region {report.Configuration.Region}, dry run {(report.DryRun ? "true" : "false")}."));
-        return b.ToString();
+        return SecretRedactor.Redact(b.ToString());
     }
 
     public static string Json(CleanupReport report)
@@ -221,7 +223,7 @@ public static class ReportRenderer
             ["calls"] = JsonSerializer.SerializeToNode(report.Calls),
             ["durationSeconds"] = Math.Round(report.Duration.TotalSeconds, 3),
         };
-        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return SecretRedactor.Redact(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     private static void List(IReadOnlyList<string> items, Action<string> line, string bullet)

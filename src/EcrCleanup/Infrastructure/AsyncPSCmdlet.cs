@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using EcrCleanup.Diagnostics;
 
 namespace EcrCleanup.Commands.Infrastructure;
 
@@ -54,9 +55,9 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     /// <summary>Writes an object to the pipeline (from any thread).</summary>
     protected void Emit(object value) => Post(() => WriteObject(value));
 
-    protected void Verbose(string text) => Post(() => WriteVerbose(text));
+    protected void Verbose(string text) => Post(() => WriteVerbose(SecretRedactor.Redact(text)));
 
-    protected void Warn(string text) => Post(() => WriteWarning(text));
+    protected void Warn(string text) => Post(() => WriteWarning(SecretRedactor.Redact(text)));
 
     protected void Progress(ProgressRecord record) => Post(() => WriteProgress(record));
 

@@ -58,6 +58,10 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
             throw new TerminatingErrorException(ErrorRecords.InvalidInput("InvalidEndpointUrl", $"-EndpointUrl '{endpoint}' is not an absolute http or https URL.", endpoint));
         }
 
+        // What the command was given that must never be printed, whatever a service echoes (SecretRedactor).
+        SecretRedactor.Register(Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY"));
+        SecretRedactor.Register(Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN"));
+        SecretRedactor.Register(EndpointUrl?.UserInfo);
         Calls.Message += Verbose;
         try
         {
@@ -94,6 +98,8 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
             {
                 throw new TerminatingErrorException(ErrorRecords.GitHubTokenMissing());
             }
+
+            SecretRedactor.Register(token);
 
             try
             {

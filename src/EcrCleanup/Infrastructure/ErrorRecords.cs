@@ -2,6 +2,7 @@ using System.Management.Automation;
 using EcrCleanup.Abstractions;
 using EcrCleanup.Aws;
 using EcrCleanup.Aws.Http;
+using EcrCleanup.Diagnostics;
 
 namespace EcrCleanup.Commands.Infrastructure;
 
@@ -14,10 +15,7 @@ internal static class ErrorRecords
         var id = exception.ErrorCode.EndsWith("Exception", StringComparison.Ordinal)
             ? exception.ErrorCode[..^"Exception".Length]
             : exception.ErrorCode;
-        return new ErrorRecord(exception, id, Category(exception), target ?? exception.Resource)
-        {
-            ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = RecommendedAction(exception) },
-        };
+        return Create(exception, id, Category(exception), target ?? exception.Resource, RecommendedAction(exception));
     }
 
     /// <summary>The protected set cannot be known completely; the id names why (ProtectionSourceFailed, ProductionStackNotFound, ...).</summary>
@@ -35,18 +33,13 @@ internal static class ErrorRecords
 
     /// <summary>One image ECR did not delete; the id is ECR's failure code (ImageReferencedByManifestList, ImageNotFound, ...).</summary>
     public static ErrorRecord DeletionFailed(Deletion.DeletionResult result) =>
-        new(new InvalidOperationException($"ECR BatchDeleteImage did not delete {result.Candidate.Image}: {result.FailureCode}: {result.FailureReason}"),
+        Create(new InvalidOperationException($"ECR BatchDeleteImage did not delete {result.Candidate.Image}: {result.FailureCode}: {result.FailureReason}"),
             "ImageDeletionFailed." + result.FailureCode,
             result.FailureCode is "ImageNotFound" ? ErrorCategory.ObjectNotFound : result.FailureCode is "ImageReferencedByManifestList" ? ErrorCategory.ResourceBusy : ErrorCategory.WriteError,
-            result)
-        {
-            ErrorDetails = new ErrorDetails($"ECR BatchDeleteImage did not delete {result.Candidate.Image}: {result.FailureCode}: {result.FailureReason}")
-            {
-                RecommendedAction = result.FailureCode == "ImageReferencedByManifestList"
-                    ? "An image index still lists this image: delete the index first, or keep both."
-                    : "Run the cleanup again; it reads the repository afresh.",
-            },
-        };
+            result,
+            result.FailureCode == "ImageReferencedByManifestList"
+                ? "An image index still lists this image: delete the index first, or keep both."
+                : "Run the cleanup again; it reads the repository afresh.");
 
     public static ErrorRecord ConfigurationInvalid(AwsConfigurationException exception) =>
         Create(exception, exception.ErrorId, exception.ErrorId == AwsConfigurationException.CredentialsNotFound ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, null);
@@ -70,8 +63,9 @@ internal static class ErrorRecords
     public static ErrorRecord CandidateNotDecidable(string message, object target) =>
         Create(new InvalidOperationException(message), "CandidateNotDecidable", ErrorCategory.InvalidData, target);
 
-    private static ErrorRecord Create(Exception exception, string errorId, ErrorCategory category, object? target) =>
-        new(exception, errorId, category, target) { ErrorDetails = new ErrorDetails(exception.Message) };
+    /// <summary>Every record: what it says is redacted, so no secret reaches the error stream, $Error or a transcript.</summary>
+    private static ErrorRecord Create(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null) =>
+        new(exception, errorId, category, target) { ErrorDetails = new ErrorDetails(SecretRedactor.Redact(exception.Message)) { RecommendedAction = recommendedAction } };
 
     private static ErrorCategory Category(ServiceException exception) => exception.ErrorCode switch
     {
