@@ -71,6 +71,21 @@ Describe 'Remove-EcrCleanupCandidate' {
         (Get-Digests $sandbox).Count | Should -Be 18
     }
 
+    It 'needs GITHUB_TOKEN to decide again a plan decided with GitHub, and says so' {
+        $plan = Get-EcrCleanupCandidate @common
+        $token = $env:GITHUB_TOKEN
+        try {
+            $env:GITHUB_TOKEN = $null
+            $err = $null
+            try { $plan | Remove-EcrCleanupCandidate -Force -ErrorAction Stop } catch { $err = $_ }
+        }
+        finally { $env:GITHUB_TOKEN = $token }
+        $err.FullyQualifiedErrorId | Should -Be 'GitHubTokenMissing,EcrCleanup.Commands.RemoveEcrCleanupCandidateCommand'
+        $err.Exception.Message | Should -Match 'set GITHUB_TOKEN'
+        $err.Exception.Message | Should -Not -Match '-SkipGitHub'
+        (Get-Digests $sandbox).Count | Should -Be 18
+    }
+
     It 'declares only the parameters it uses' {
         $own = (Get-Command Remove-EcrCleanupCandidate).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }
         $own | Sort-Object | Should -Be @('EndpointUrl', 'Force', 'InputObject', 'JournalPath', 'MaxDeleteCount', 'MaxDeletePercent', 'PassThru', 'ProfileName', 'Region')

@@ -61,7 +61,7 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
 
     protected override async Task EndProcessingAsync()
     {
-        var run = CreateRun(Settings, GitHubToken);
+        var run = CreateRun(Settings, GitHubToken, HowToGiveToken);
         var options = new DeletionOptions { DryRun = _dryRun, MaxDeleteCount = MaxDeleteCount, MaxDeletePercent = MaxDeletePercent };
         var callbacks = CreateDeletionCallbacks(Settings.RepositoryName, _dryRun, Force, _journalPath);
         var report = await CallServicesAsync(Settings.RepositoryName, () => run.RunAsync(options, callbacks, Warn, CancelToken)).ConfigureAwait(false);

@@ -75,7 +75,7 @@ public sealed class RemoveEcrCleanupCandidateCommand : AwsCmdletBase
         var options = new DeletionOptions { DryRun = WhatIfRequested(), MaxDeleteCount = MaxDeleteCount, MaxDeletePercent = MaxDeletePercent };
         foreach (var plan in _candidates.GroupBy(c => c.Settings!))
         {
-            var run = CreateRun(plan.Key, null);
+            var run = CreateRun(plan.Key, null, "The candidates were decided with GitHub, and deciding them again reads it: set GITHUB_TOKEN to a token that can read pull requests, commits and deployments.");
             var callbacks = CreateDeletionCallbacks(plan.Key.RepositoryName, options.DryRun, Force, _journalPath);
             var results = await CallServicesAsync(plan.Key.RepositoryName, () => run.ApplyAsync(plan.ToList(), options, callbacks, CancelToken)).ConfigureAwait(false);
             foreach (var result in results.Where(_ => PassThru))

@@ -88,7 +88,8 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
         || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference")));
 
     /// <summary>A cleanup run of one repository with these settings, on this command's AWS session; GitHub with the token given, else GITHUB_TOKEN.</summary>
-    protected CleanupRun CreateRun(CleanupSettings settings, SecureString? gitHubToken)
+    /// <param name="howToGiveToken">What to tell a person when GitHub is needed and there is no token: the ways this command takes one.</param>
+    protected CleanupRun CreateRun(CleanupSettings settings, SecureString? gitHubToken, string howToGiveToken)
     {
         IGitHubClient? github = null;
         if (settings.GitHubRepository is { } repository)
@@ -96,7 +97,7 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
             var token = gitHubToken is { Length: > 0 } secure ? new NetworkCredential(string.Empty, secure).Password : Environment.GetEnvironmentVariable(ConfigurationDefaults.GitHubTokenVariable);
             if (string.IsNullOrWhiteSpace(token))
             {
-                throw new TerminatingErrorException(ErrorRecords.GitHubTokenMissing());
+                throw new TerminatingErrorException(ErrorRecords.GitHubTokenMissing(howToGiveToken));
             }
 
             SecretRedactor.Register(token);

@@ -70,6 +70,9 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
     [ValidateNotNullOrEmpty]
     public string LatestTagPattern { get; set; } = CleanupPolicy.DefaultLatestTagPattern;
 
+    /// <summary>The ways these commands take a GitHub token, for the error that says there is none.</summary>
+    protected const string HowToGiveToken = "Set GITHUB_TOKEN or pass -GitHubToken (a token that can read pull requests, commits and deployments), or pass -SkipGitHub to go on with deployed images only.";
+
     /// <summary>What the command reads and decides with, checked in BeginProcessing: bad values stop the command before any AWS call.</summary>
     protected CleanupSettings Settings { get; private set; } = null!;
 
@@ -101,7 +104,7 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
     protected Task<CleanupDecisions> DecideAsync(IEnumerable<ProtectedImage>? external = null)
     {
         var settings = RepositoryName is { } name ? Settings with { RepositoryName = name } : Settings;
-        var run = CreateRun(settings, GitHubToken);
+        var run = CreateRun(settings, GitHubToken, HowToGiveToken);
         return CallServicesAsync(settings.RepositoryName, () => run.DecideAsync(external, CancelToken));
     }
 

@@ -52,8 +52,9 @@ internal static class ErrorRecords
     public static ErrorRecord FolderNotFound(string errorId, string message, string path) =>
         Create(new DirectoryNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, path);
 
-    public static ErrorRecord GitHubTokenMissing() =>
-        Create(new InvalidOperationException("No GitHub token: open pull requests and the production history cannot be read, and without them images still needed could be deleted. Set GITHUB_TOKEN or pass -GitHubToken (a token that can read pull requests, commits and deployments), or pass -SkipGitHub to go on with deployed images only."),
+    /// <param name="howToGiveIt">What the command takes: GITHUB_TOKEN, and the parameters it has.</param>
+    public static ErrorRecord GitHubTokenMissing(string howToGiveIt) =>
+        Create(new InvalidOperationException($"No GitHub token: open pull requests and the production history cannot be read, and without them images still needed could be deleted. {howToGiveIt}"),
             "GitHubTokenMissing", ErrorCategory.AuthenticationError, null);
 
     public static ErrorRecord DeleteLimitExceeded(Deletion.DeletionLimitException exception, string repository) =>

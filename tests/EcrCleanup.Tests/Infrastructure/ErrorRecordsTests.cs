@@ -140,12 +140,12 @@ public class ErrorRecordsTests
     [Fact]
     public void GitHubTokenMissing_is_an_authentication_error_that_says_how_to_give_a_token()
     {
-        var record = ErrorRecords.GitHubTokenMissing();
+        var record = ErrorRecords.GitHubTokenMissing("Set GITHUB_TOKEN, or pass -SkipGitHub.");
 
         Assert.Equal("GitHubTokenMissing", record.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.AuthenticationError, record.CategoryInfo.Category);
-        Assert.Contains("GITHUB_TOKEN", record.Exception.Message, StringComparison.Ordinal);
-        Assert.Contains("-SkipGitHub", record.Exception.Message, StringComparison.Ordinal);
+        Assert.StartsWith("No GitHub token: open pull requests and the production history cannot be read", record.Exception.Message, StringComparison.Ordinal);
+        Assert.EndsWith(" Set GITHUB_TOKEN, or pass -SkipGitHub.", record.Exception.Message, StringComparison.Ordinal);
         AssertDetailsCarryTheMessage(record);
     }
 
