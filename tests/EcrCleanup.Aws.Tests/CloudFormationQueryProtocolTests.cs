@@ -68,9 +68,14 @@ public class CloudFormationQueryProtocolTests
         Assert.Equal("token-2", result.Element(Ns + "NextToken")!.Value);
     }
 
-    [Fact]
-    public void An_empty_reply_reads_as_an_empty_result() =>
-        Assert.Empty(AwsQueryProtocol.ReadResult([], "ListStacks", Ns).Elements());
+    [Theory]
+    [InlineData("", "it is empty")]
+    [InlineData("<html><body>Gateway</body></html>", "it is a <html> document, not <ListStacksResponse>")]
+    [InlineData("<ListStacksResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><ListStacksResult>", "it is not XML")]
+    [InlineData("<DescribeStacksResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><DescribeStacksResult/></DescribeStacksResponse>", "not <ListStacksResponse>")]
+    [InlineData("<ListStacksResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><ResponseMetadata/></ListStacksResponse>", "it has no <ListStacksResult>")]
+    public void A_reply_that_is_not_the_operations_document_is_malformed(string body, string why) =>
+        Assert.Contains(why, Assert.Throws<MalformedAnswerException>(() => AwsQueryProtocol.ReadResult(System.Text.Encoding.UTF8.GetBytes(body), "ListStacks", Ns)).Message, StringComparison.Ordinal);
 
     [Fact]
     public void Parses_a_validation_error_for_a_missing_stack()

@@ -45,30 +45,29 @@ internal sealed class CloudFormationClient : ICloudFormationClient
         do
         {
             var parameters = AwsQueryProtocol.Members("StackStatusFilter", LiveStackStatuses).Concat(NextToken(nextToken));
-            var result = await CallAsync("ListStacks", null, parameters, cancellationToken).ConfigureAwait(false);
-            foreach (var summary in Members(result, "StackSummaries"))
+            var (stacks, next) = await CallAsync("ListStacks", null, parameters,
+                result => (Members(result, "StackSummaries").Select(ReadStack).ToList(), Text(result, "NextToken")), cancellationToken).ConfigureAwait(false);
+            foreach (var stack in stacks)
             {
-                yield return ReadStack(summary);
+                yield return stack;
             }
 
-            nextToken = Text(result, "NextToken");
+            nextToken = next;
         }
         while (!string.IsNullOrEmpty(nextToken));
     }
 
     public async Task<CloudFormationStack?> DescribeStackAsync(string stackNameOrId, CancellationToken cancellationToken)
     {
-        XElement result;
         try
         {
-            result = await CallAsync("DescribeStacks", stackNameOrId, [KeyValuePair.Create("StackName", stackNameOrId)], cancellationToken).ConfigureAwait(false);
+            return await CallAsync("DescribeStacks", stackNameOrId, [KeyValuePair.Create("StackName", stackNameOrId)],
+                result => Members(result, "Stacks").Select(ReadStack).FirstOrDefault(), cancellationToken).ConfigureAwait(false);
         }
         catch (ServiceException e) when (IsStackMissing(e))
         {
             return null;
         }
-
-        return Members(result, "Stacks").Select(ReadStack).FirstOrDefault();
     }
 
     public async IAsyncEnumerable<CloudFormationResource> ListStackResourcesAsync(string stackNameOrId, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -77,17 +76,20 @@ internal sealed class CloudFormationClient : ICloudFormationClient
         do
         {
             var parameters = new[] { KeyValuePair.Create("StackName", stackNameOrId) }.Concat(NextToken(nextToken));
-            var result = await CallAsync("ListStackResources", stackNameOrId, parameters, cancellationToken).ConfigureAwait(false);
-            foreach (var summary in Members(result, "StackResourceSummaries"))
+            var (resources, next) = await CallAsync("ListStackResources", stackNameOrId, parameters, result => (
+                    Members(result, "StackResourceSummaries").Select(summary => new CloudFormationResource(
+                        Required(summary, "LogicalResourceId"),
+                        Text(summary, "PhysicalResourceId"),
+                        Required(summary, "ResourceType"),
+                        Text(summary, "ResourceStatus"))).ToList(),
+                    Text(result, "NextToken")),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var resource in resources)
             {
-                yield return new CloudFormationResource(
-                    Text(summary, "LogicalResourceId") ?? string.Empty,
-                    Text(summary, "PhysicalResourceId"),
-                    Text(summary, "ResourceType") ?? string.Empty,
-                    Text(summary, "ResourceStatus"));
+                yield return resource;
             }
 
-            nextToken = Text(result, "NextToken");
+            nextToken = next;
         }
         while (!string.IsNullOrEmpty(nextToken));
     }
@@ -97,24 +99,22 @@ internal sealed class CloudFormationClient : ICloudFormationClient
         e.ErrorCode == "ValidationError" && e.ServiceMessage.Contains("does not exist", StringComparison.Ordinal);
 
     private static CloudFormationStack ReadStack(XElement stack) =>
-        new(
-            Text(stack, "StackId") ?? string.Empty,
-            Text(stack, "StackName") ?? string.Empty,
-            Text(stack, "StackStatus") ?? string.Empty,
-            Text(stack, "ParentId"),
-            Text(stack, "RootId"));
+        new(Required(stack, "StackId"), Required(stack, "StackName"), Required(stack, "StackStatus"), Text(stack, "ParentId"), Text(stack, "RootId"));
 
     private static IEnumerable<KeyValuePair<string, string>> NextToken(string? token) =>
         token is null ? [] : [KeyValuePair.Create("NextToken", token)];
 
+    /// <summary>A list the operation always returns (CloudFormation sends an empty element for an empty list).</summary>
     private static IEnumerable<XElement> Members(XElement parent, string listName) =>
-        parent.Element(Namespace + listName)?.Elements(Namespace + "member") ?? [];
+        MalformedAnswerException.Required(parent.Element(Namespace + listName), $"<{listName}>").Elements(Namespace + "member");
 
     private static string? Text(XElement parent, string name) => parent.Element(Namespace + name)?.Value;
 
-    private async Task<XElement> CallAsync(string operation, string? resource, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    private static string Required(XElement parent, string name) => MalformedAnswerException.Required(Text(parent, name), $"<{name}>");
+
+    private async Task<T> CallAsync<T>(string operation, string? resource, IEnumerable<KeyValuePair<string, string>> parameters, Func<XElement, T> read, CancellationToken cancellationToken)
     {
         await _limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await _protocol.CallAsync(operation, resource, parameters, cancellationToken).ConfigureAwait(false);
+        return await _protocol.CallAsync(operation, resource, parameters, read, cancellationToken).ConfigureAwait(false);
     }
 }

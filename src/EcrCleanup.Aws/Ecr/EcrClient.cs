@@ -32,16 +32,14 @@ internal sealed class EcrClient : IEcrClient
     public async Task<EcrRepository> DescribeRepositoryAsync(string repositoryName, CancellationToken cancellationToken)
     {
         var input = new JsonObject { ["repositoryNames"] = new JsonArray(repositoryName) };
-        var output = await _protocol.CallAsync("DescribeRepositories", repositoryName, input, cancellationToken).ConfigureAwait(false);
-        var repository = output["repositories"]?.AsArray().FirstOrDefault()
-            ?? throw new ServiceException("ECR", "DescribeRepositories", repositoryName, "RepositoryNotFoundException", $"ECR returned no repository named '{repositoryName}'.");
-        return new EcrRepository(
-            (string)repository["repositoryName"]!,
-            (string)repository["registryId"]!,
-            (string)repository["repositoryUri"]!,
-            (string?)repository["repositoryArn"],
-            (string?)repository["imageTagMutability"],
-            ReadTimestamp(repository["createdAt"]));
+        var repository = await _protocol.CallAsync("DescribeRepositories", repositoryName, input, output => Json.Array(output, "repositories").Select(r => new EcrRepository(
+                Json.Text(r, "repositoryName"),
+                Json.Text(r, "registryId"),
+                Json.Text(r, "repositoryUri"),
+                Json.OptionalText(r, "repositoryArn"),
+                Json.OptionalText(r, "imageTagMutability"),
+                ReadTimestamp(r["createdAt"]))).FirstOrDefault(), cancellationToken).ConfigureAwait(false);
+        return repository ?? throw new ServiceException("ECR", "DescribeRepositories", repositoryName, "RepositoryNotFoundException", $"ECR returned no repository named '{repositoryName}'.");
     }
 
     public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -55,21 +53,28 @@ internal sealed class EcrClient : IEcrClient
                 input["nextToken"] = nextToken;
             }
 
-            var output = await _protocol.CallAsync("DescribeImages", repositoryName, input, cancellationToken).ConfigureAwait(false);
-            foreach (var detail in output["imageDetails"]?.AsArray() ?? new JsonArray())
+            var (images, next) = await _protocol.CallAsync("DescribeImages", repositoryName, input,
+                output => (Json.Array(output, "imageDetails").Select(detail => ReadImage(repositoryName, detail)).ToList(), Json.OptionalText(output, "nextToken")),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var image in images)
             {
-                yield return ReadImage(repositoryName, detail!);
+                yield return image;
             }
 
-            nextToken = (string?)output["nextToken"];
+            nextToken = next;
         }
         while (!string.IsNullOrEmpty(nextToken));
     }
 
+    /// <summary>
+    /// BatchGetImage for every digest. An image ECR lists under <c>failures</c> (KmsError, UnsupportedImageType, ...) or
+    /// leaves out of its answer has a manifest nobody can read: what it lists or refers to is unknown, so the call
+    /// fails (ManifestUnreadable) rather than answer as if it referred to nothing.
+    /// </summary>
     public async Task<IReadOnlyList<ImageManifest>> GetManifestsAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
     {
-        var manifests = new List<ImageManifest>(digests.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var manifests = new Dictionary<string, ImageManifest>(StringComparer.Ordinal);
+        var failures = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var batch in digests.Distinct(StringComparer.Ordinal).Chunk(BatchSize))
         {
             var input = new JsonObject
@@ -78,20 +83,32 @@ internal sealed class EcrClient : IEcrClient
                 ["imageIds"] = new JsonArray(batch.Select(d => (JsonNode)new JsonObject { ["imageDigest"] = d }).ToArray()),
                 ["acceptedMediaTypes"] = new JsonArray(AcceptedMediaTypes.Select(m => (JsonNode)m!).ToArray()),
             };
-            var output = await _protocol.CallAsync("BatchGetImage", repositoryName, input, cancellationToken).ConfigureAwait(false);
-            foreach (var image in output["images"]?.AsArray() ?? new JsonArray())
+            var (read, failed) = await _protocol.CallAsync("BatchGetImage", repositoryName, input, output => (
+                    Json.Array(output, "images").Select(image => ManifestReader.Read(
+                        Json.Text(Json.Object(image, "imageId"), "imageDigest"), Json.Text(image, "imageManifest"), Json.OptionalText(image, "imageManifestMediaType"))).ToList(),
+                    Json.Array(output, "failures").Select(f => (Digest: Json.OptionalText(Json.Object(f, "imageId"), "imageDigest"), Why: $"{Json.OptionalText(f, "failureCode")}: {Json.OptionalText(f, "failureReason")}")).ToList()),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var manifest in read)
             {
-                var digest = (string?)image!["imageId"]?["imageDigest"];
-                if (digest is null || !seen.Add(digest))
-                {
-                    continue;
-                }
+                manifests.TryAdd(manifest.Digest, manifest);
+            }
 
-                manifests.Add(ManifestReader.Read(digest, (string?)image["imageManifest"], (string?)image["imageManifestMediaType"]));
+            foreach (var (digest, why) in failed)
+            {
+                failures[digest ?? "?"] = why;
             }
         }
 
-        return manifests;
+        var unreadable = digests.Distinct(StringComparer.Ordinal).Where(d => !manifests.ContainsKey(d))
+            .Select(d => $"{d} ({failures.GetValueOrDefault(d, "not in the answer")})").ToList();
+        if (unreadable.Count > 0)
+        {
+            throw new ServiceException("ECR", "BatchGetImage", repositoryName, "ManifestUnreadable",
+                $"the manifests of {unreadable.Count} image(s) could not be read: {string.Join("; ", unreadable.Take(10))}{(unreadable.Count > 10 ? "; ..." : string.Empty)}. " +
+                "Without them nobody knows which images an index lists or a signature belongs to, so nothing is decided. Check the images with 'aws ecr batch-get-image' (a KmsError needs kms:Decrypt on the repository's key).");
+        }
+
+        return manifests.Values.ToList();
     }
 
     public async Task<BatchDeleteResult> BatchDeleteImageAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
@@ -106,30 +123,24 @@ internal sealed class EcrClient : IEcrClient
             ["repositoryName"] = repositoryName,
             ["imageIds"] = new JsonArray(digests.Select(d => (JsonNode)new JsonObject { ["imageDigest"] = d }).ToArray()),
         };
-        var output = await _protocol.CallAsync("BatchDeleteImage", repositoryName, input, cancellationToken).ConfigureAwait(false);
-        var deleted = (output["imageIds"]?.AsArray() ?? new JsonArray())
-            .Select(id => (string?)id?["imageDigest"])
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
-        var failures = (output["failures"]?.AsArray() ?? new JsonArray())
-            .Select(f => new ImageDeleteFailure(
-                (string?)f?["imageId"]?["imageDigest"] ?? string.Empty,
-                (string?)f?["failureCode"] ?? "Unknown",
-                (string?)f?["failureReason"] ?? string.Empty))
-            .ToArray();
-        return new BatchDeleteResult(deleted, failures);
+        return await _protocol.CallAsync("BatchDeleteImage", repositoryName, input, output => new BatchDeleteResult(
+                Json.Array(output, "imageIds").Select(id => Json.OptionalText(id, "imageDigest")).OfType<string>().Distinct(StringComparer.Ordinal).ToArray(),
+                Json.Array(output, "failures").Select(f => new ImageDeleteFailure(
+                    Json.OptionalText(Json.Object(f, "imageId"), "imageDigest") ?? string.Empty,
+                    Json.OptionalText(f, "failureCode") ?? "Unknown",
+                    Json.OptionalText(f, "failureReason") ?? string.Empty)).ToArray()),
+            cancellationToken).ConfigureAwait(false);
     }
 
-    private static EcrImage ReadImage(string repositoryName, JsonNode detail) =>
-        new(repositoryName, (string)detail["imageDigest"]!)
+    private static EcrImage ReadImage(string repositoryName, JsonObject detail) =>
+        new(repositoryName, Json.Text(detail, "imageDigest"))
         {
-            RegistryId = (string?)detail["registryId"],
-            Tags = detail["imageTags"]?.AsArray().Select(t => (string)t!).ToArray() ?? Array.Empty<string>(),
+            RegistryId = Json.OptionalText(detail, "registryId"),
+            Tags = detail["imageTags"] is null ? Array.Empty<string>() : Json.Array(detail, "imageTags", t => Json.String(t, "imageTags")).ToArray(),
             PushedAt = ReadTimestamp(detail["imagePushedAt"]) ?? DateTimeOffset.MinValue,
-            SizeBytes = (long?)detail["imageSizeInBytes"],
-            ManifestMediaType = (string?)detail["imageManifestMediaType"],
-            ArtifactType = (string?)detail["artifactMediaType"],
+            SizeBytes = detail["imageSizeInBytes"] is null ? null : Json.Number(detail, "imageSizeInBytes"),
+            ManifestMediaType = Json.OptionalText(detail, "imageManifestMediaType"),
+            ArtifactType = Json.OptionalText(detail, "artifactMediaType"),
             LastPulledAt = ReadTimestamp(detail["lastRecordedPullTime"]),
         };
 
@@ -141,7 +152,14 @@ internal sealed class EcrClient : IEcrClient
             return null;
         }
 
-        var seconds = node.GetValueKind() == JsonValueKind.String ? double.Parse((string)node!, System.Globalization.CultureInfo.InvariantCulture) : (double)node;
-        return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
+        try
+        {
+            var seconds = node.GetValueKind() == JsonValueKind.String ? double.Parse((string)node!, System.Globalization.CultureInfo.InvariantCulture) : (double)node;
+            return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentOutOfRangeException)
+        {
+            throw new MalformedAnswerException($"a timestamp is not one ({node.ToJsonString()})", e);
+        }
     }
 }

@@ -7,30 +7,28 @@ namespace EcrCleanup.Aws.Ecr;
 /// <summary>Reads from a manifest the references the module follows: an index's children, a referrer's subject.</summary>
 internal static class ManifestReader
 {
-    public static ImageManifest Read(string digest, string? manifestJson, string? mediaTypeFromEcr)
+    /// <exception cref="Http.MalformedAnswerException">The manifest is not a JSON object: what it refers to cannot be known.</exception>
+    public static ImageManifest Read(string digest, string manifestJson, string? mediaTypeFromEcr)
     {
-        JsonObject? manifest = null;
-        if (!string.IsNullOrEmpty(manifestJson))
+        JsonObject manifest;
+        try
         {
-            try
-            {
-                manifest = JsonNode.Parse(manifestJson) as JsonObject;
-            }
-            catch (JsonException)
-            {
-                // A manifest that is not JSON references nothing the module can follow.
-            }
+            manifest = JsonNode.Parse(manifestJson) as JsonObject ?? throw new Http.MalformedAnswerException($"the manifest of {digest} is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new Http.MalformedAnswerException($"the manifest of {digest} is not JSON", e);
         }
 
-        var children = manifest?["manifests"] is JsonArray list
+        var children = manifest["manifests"] is JsonArray list
             ? list.Select(m => (string?)m?["digest"]).Where(d => d is not null).Select(d => d!).ToArray()
             : Array.Empty<string>();
 
         return new ImageManifest(
             digest,
-            (string?)manifest?["mediaType"] ?? mediaTypeFromEcr,
-            (string?)manifest?["artifactType"] ?? (string?)manifest?["config"]?["mediaType"],
-            (string?)manifest?["subject"]?["digest"],
+            (string?)manifest["mediaType"] ?? mediaTypeFromEcr,
+            (string?)manifest["artifactType"] ?? (string?)manifest["config"]?["mediaType"],
+            (string?)manifest["subject"]?["digest"],
             children);
     }
 }

@@ -52,36 +52,36 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
     public async Task<string> GetDefaultBranchAsync(CancellationToken cancellationToken)
     {
         var repository = await CallAsync("GetRepository", string.Empty, () => _github.Repository.Get(_owner, _name), cancellationToken).ConfigureAwait(false);
-        return repository.DefaultBranch;
+        return string.IsNullOrEmpty(repository.DefaultBranch)
+            ? throw new ServiceException(Service, "GetRepository", Repository, GitHubFailure.Malformed, "the repository's answer names no default branch.")
+            : repository.DefaultBranch;
     }
 
     public async Task<IReadOnlyList<GitHubPullRequest>> ListOpenPullRequestsAsync(CancellationToken cancellationToken)
     {
-        var request = new PullRequestRequest { State = ItemStateFilter.Open };
-        var pulls = await AllPagesAsync("ListPullRequests", "pulls", options => _github.PullRequest.GetAllForRepository(_owner, _name, request, options), cancellationToken).ConfigureAwait(false);
+        var pulls = await AllPagesAsync<PullRequest>("ListPullRequests", "pulls", ApiUrls.PullRequests(_owner, _name), new() { ["state"] = "open" },
+            p => p.Number > 0 && !string.IsNullOrEmpty(p.Head?.Sha) ? null : "number and head sha", cancellationToken).ConfigureAwait(false);
         return pulls.Select(p => new GitHubPullRequest(p.Number, p.Head.Sha)).ToArray();
     }
 
     public async Task<IReadOnlyList<string>> ListPullRequestCommitsAsync(int number, CancellationToken cancellationToken)
     {
-        var url = ApiUrls.PullRequestCommits(_owner, _name, number);
-        var commits = await AllPagesAsync("ListPullRequestCommits", $"pulls/{number}/commits", options => _api.GetAll<PullRequestCommit>(url, options), cancellationToken).ConfigureAwait(false);
+        var commits = await AllPagesAsync<PullRequestCommit>("ListPullRequestCommits", $"pulls/{number}/commits", ApiUrls.PullRequestCommits(_owner, _name, number), new(),
+            c => string.IsNullOrEmpty(c.Sha) ? "sha" : null, cancellationToken).ConfigureAwait(false);
         return commits.Select(c => c.Sha).ToArray();
     }
 
     public async Task<IReadOnlyList<GitHubDeployment>> ListDeploymentsAsync(string environment, int page, CancellationToken cancellationToken)
     {
-        // Octokit's DeploymentsClient takes no environment filter; the REST API does, so the query goes through ApiConnection.
-        // Octokit adds the paging parameters to the dictionary it is given: each attempt needs its own.
-        var url = ApiUrls.Deployments(_owner, _name);
-        var deployments = await CallAsync("ListDeployments", "deployments", () => _api.GetAll<Deployment>(url, new Dictionary<string, string> { ["environment"] = environment }, OnePage(page)), cancellationToken).ConfigureAwait(false);
+        var deployments = await PageAsync<Deployment>("ListDeployments", "deployments", ApiUrls.Deployments(_owner, _name), new() { ["environment"] = environment }, page,
+            d => string.IsNullOrEmpty(d.Sha) ? "sha" : null, cancellationToken).ConfigureAwait(false);
         return deployments.Select(d => new GitHubDeployment(d.Id, d.Sha, d.Environment, d.CreatedAt)).ToArray();
     }
 
     public async Task<IReadOnlyList<string>> ListBranchCommitsAsync(string branch, int page, CancellationToken cancellationToken)
     {
-        var request = new CommitRequest { Sha = branch };
-        var commits = await CallAsync("ListCommits", "commits", () => _github.Repository.Commit.GetAll(_owner, _name, request, OnePage(page)), cancellationToken).ConfigureAwait(false);
+        var commits = await PageAsync<GitHubCommit>("ListCommits", "commits", ApiUrls.RepositoryCommits(_owner, _name), new() { ["sha"] = branch }, page,
+            c => string.IsNullOrEmpty(c.Sha) ? "sha" : null, cancellationToken).ConfigureAwait(false);
         return commits.Select(c => c.Sha).ToArray();
     }
 
@@ -121,15 +121,13 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
 
     private static Uri WithTrailingSlash(Uri uri) => uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri + "/");
 
-    private static ApiOptions OnePage(int page) => new() { PageSize = PageSize, PageCount = 1, StartPage = page };
-
     /// <summary>Every page, one call per page so that each is counted and retried alone; a short page is the last.</summary>
-    private async Task<List<T>> AllPagesAsync<T>(string operation, string path, Func<ApiOptions, Task<IReadOnlyList<T>>> getPage, CancellationToken cancellationToken)
+    private async Task<List<T>> AllPagesAsync<T>(string operation, string path, Uri url, Dictionary<string, string> parameters, Func<T, string?> missing, CancellationToken cancellationToken)
     {
         var all = new List<T>();
         for (var page = 1; ; page++)
         {
-            var items = await CallAsync(operation, path, () => getPage(OnePage(page)), cancellationToken).ConfigureAwait(false);
+            var items = await PageAsync(operation, path, url, parameters, page, missing, cancellationToken).ConfigureAwait(false);
             all.AddRange(items);
             if (items.Count < PageSize)
             {
@@ -137,6 +135,40 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
             }
         }
     }
+
+    /// <summary>
+    /// One page of a list, read as GitHub documents it: a JSON array whose items have their key members
+    /// (<paramref name="missing"/> names what an item lacks). Anything else (an HTML page, a cut or empty body, an
+    /// object) is a malformed answer, retried, then a failure: never an empty list.
+    /// </summary>
+    private Task<List<T>> PageAsync<T>(string operation, string path, Uri url, Dictionary<string, string> parameters, int page, Func<T, string?> missing, CancellationToken cancellationToken) =>
+        CallAsync(operation, path, async () =>
+        {
+            // Octokit adds nothing to this dictionary, but each attempt gets its own all the same.
+            var query = new Dictionary<string, string>(parameters) { ["per_page"] = PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            IApiResponse<List<T>> response;
+            try
+            {
+                response = await _github.Connection.Get<List<T>>(url, query).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not ApiException and not HttpRequestException and not IOException and not TaskCanceledException)
+            {
+                throw new MalformedAnswerException($"it is not the JSON list GitHub documents: {e.GetType().Name}", e);
+            }
+
+            var raw = response.HttpResponse.Body as string;
+            if (response.Body is not { } items || raw is null || !raw.TrimStart().StartsWith('['))
+            {
+                throw new MalformedAnswerException($"it is not a JSON list (Content-Type {response.HttpResponse.ContentType ?? "none"})");
+            }
+
+            if (items.Select(item => item is null ? "content" : missing(item)).FirstOrDefault(what => what is not null) is { } lacking)
+            {
+                throw new MalformedAnswerException($"an item has no {lacking}");
+            }
+
+            return items;
+        }, cancellationToken);
 
     private async Task<T> CallAsync<T>(string operation, string path, Func<Task<T>> call, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EcrCleanup.Abstractions;
+using EcrCleanup.Aws.Http;
 using Octokit;
 
 namespace EcrCleanup.Aws.GitHub;
@@ -11,6 +12,9 @@ namespace EcrCleanup.Aws.GitHub;
 /// </summary>
 internal sealed record GitHubFailure(string Code, string Message, int? StatusCode, bool IsRetryable, TimeSpan? ServerWait, string? RequestId, Exception Cause)
 {
+    /// <summary>A 2xx answer that is not the operation's document (an HTML page, a cut body, an item without its key member).</summary>
+    public const string Malformed = "MalformedResponse";
+
     public const string BadCredentials = "BadCredentials";
     public const string RateLimited = "RateLimited";
     public const string RequestFailed = "RequestFailed";
@@ -25,6 +29,7 @@ internal sealed record GitHubFailure(string Code, string Message, int? StatusCod
         NotFoundException e => FromApi(e, "NotFound", retryable: false, serverWait: null),
         ForbiddenException e => FromApi(e, "Forbidden", retryable: false, serverWait: null),
         ApiException e => FromApi(e, $"Http{(int)e.StatusCode}", retryable: false, serverWait: null),
+        MalformedAnswerException e => new(Malformed, $"an answer that is not the operation's document ({e.Message})", 200, true, null, null, exception),
         HttpRequestException or IOException => new(RequestFailed, exception.Message, null, true, null, null, exception),
         TaskCanceledException => new(RequestFailed, "The request timed out.", null, true, null, null, exception),
         _ => null,
@@ -40,6 +45,7 @@ internal sealed record GitHubFailure(string Code, string Message, int? StatusCod
             "NotFound" => " (check the repository name, and that the token can see it: a private repository answers 404 to a token without access)",
             "Forbidden" => " (the token lacks a permission: it needs read access to contents, pull requests and deployments)",
             RequestFailed => $" ({attempts} attempt(s); check the network and GITHUB_API_URL)",
+            Malformed => $" ({attempts} time(s); a proxy, a captive portal or a cut connection answers so: check GITHUB_API_URL and the network, then run again)",
             _ => string.Empty,
         };
         return new ServiceException("GitHub", operation, resource, Code, Message + advice, StatusCode, RequestId, Cause);

@@ -16,7 +16,8 @@ internal sealed class AwsJsonProtocol
         _targetPrefix = targetPrefix;
     }
 
-    public async Task<JsonNode> CallAsync(string operation, string? resource, JsonObject input, CancellationToken cancellationToken)
+    /// <param name="read">Reads the operation's output object (see <see cref="MalformedAnswerException.Required"/> for members it always has).</param>
+    public Task<T> CallAsync<T>(string operation, string? resource, JsonObject input, Func<JsonObject, T> read, CancellationToken cancellationToken)
     {
         var request = new AwsRequest(operation, resource, HttpMethod.Post, "/")
         {
@@ -24,8 +25,20 @@ internal sealed class AwsJsonProtocol
             ContentType = "application/x-amz-json-1.1",
             Body = Encoding.UTF8.GetBytes(input.ToJsonString()),
         };
-        var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return JsonNode.Parse(response.Body.Length == 0 ? "{}"u8 : response.Body) ?? new JsonObject();
+        return _client.SendAsync(request, response => read(ParseObject(response.Body)), cancellationToken);
+    }
+
+    /// <summary>The JSON object an answer is, or <see cref="MalformedAnswerException"/>.</summary>
+    internal static JsonObject ParseObject(byte[] body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) as JsonObject ?? throw new MalformedAnswerException("it is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new MalformedAnswerException(body.Length == 0 ? "it is empty" : $"it is not JSON: {e.Message}", e);
+        }
     }
 
     /// <summary>Reads <c>__type</c> (or <c>x-amzn-ErrorType</c>) and <c>message</c> from an error reply.</summary>

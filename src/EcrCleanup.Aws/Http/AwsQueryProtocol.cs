@@ -24,17 +24,17 @@ internal sealed class AwsQueryProtocol
         _namespace = xmlNamespace;
     }
 
-    /// <summary>Calls <paramref name="operation"/> and returns its <c>&lt;OpResult&gt;</c> element (empty when the reply has none).</summary>
+    /// <summary>Calls <paramref name="operation"/> and reads its <c>&lt;OpResult&gt;</c> element with <paramref name="read"/>.</summary>
     /// <param name="parameters">Flattened parameters in order, lists already as <c>Name.member.N</c> (see <see cref="Members"/>).</param>
-    public async Task<XElement> CallAsync(string operation, string? resource, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
+    /// <param name="read">Reads the result (see <see cref="MalformedAnswerException.Required"/> for elements it always has).</param>
+    public Task<T> CallAsync<T>(string operation, string? resource, IEnumerable<KeyValuePair<string, string>> parameters, Func<XElement, T> read, CancellationToken cancellationToken)
     {
         var request = new AwsRequest(operation, resource, HttpMethod.Post, "/")
         {
             ContentType = ContentType,
             Body = EncodeBody(operation, _version, parameters),
         };
-        var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return ReadResult(response.Body, operation, _namespace);
+        return _client.SendAsync(request, response => read(ReadResult(response.Body, operation, _namespace)), cancellationToken);
     }
 
     /// <summary>A list parameter as awsQuery flattens it: <c>Name.member.1=a&amp;Name.member.2=b</c>.</summary>
@@ -48,10 +48,26 @@ internal sealed class AwsQueryProtocol
         return Encoding.UTF8.GetBytes(string.Join("&", pairs.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value))));
     }
 
+    /// <summary>The <c>&lt;OpResult&gt;</c> of an <c>&lt;OpResponse&gt;</c> in the service's namespace, or <see cref="MalformedAnswerException"/>.</summary>
     internal static XElement ReadResult(byte[] body, string operation, XNamespace xmlNamespace)
     {
-        var name = xmlNamespace + (operation + "Result");
-        return (body.Length == 0 ? null : Parse(body).Root?.Element(name)) ?? new XElement(name);
+        XDocument document;
+        try
+        {
+            document = Parse(body);
+        }
+        catch (XmlException e)
+        {
+            throw new MalformedAnswerException(body.Length == 0 ? "it is empty" : $"it is not XML: {e.Message}", e);
+        }
+
+        var root = document.Root!;
+        if (root.Name != xmlNamespace + (operation + "Response"))
+        {
+            throw new MalformedAnswerException($"it is a <{root.Name.LocalName}> document, not <{operation}Response>");
+        }
+
+        return MalformedAnswerException.Required(root.Element(xmlNamespace + (operation + "Result")), $"<{operation}Result>");
     }
 
     /// <summary>

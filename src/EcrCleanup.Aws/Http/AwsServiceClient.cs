@@ -32,7 +32,9 @@ internal sealed class AwsServiceClient
 
     public Uri Endpoint { get; }
 
-    public async Task<AwsResponse> SendAsync(AwsRequest request, CancellationToken cancellationToken)
+    /// <summary>Sends the request, retrying as the strategy allows, and reads a 2xx answer with <paramref name="read"/>.</summary>
+    /// <param name="read">Reads the operation's document; throws <see cref="MalformedAnswerException"/> for an answer that is not it, which is retried like a transient fault.</param>
+    public async Task<T> SendAsync<T>(AwsRequest request, Func<AwsResponse, T> read, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -60,7 +62,22 @@ internal sealed class AwsServiceClient
 
             if (response.StatusCode is >= 200 and < 300)
             {
-                return response;
+                try
+                {
+                    return read(response);
+                }
+                catch (MalformedAnswerException e)
+                {
+                    if (attempt < _retry.MaxAttempts)
+                    {
+                        await WaitAsync(request, "an answer that is not its document", _retry.Delay(attempt + 1, null), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    throw new ServiceException(_service.DisplayName, request.Operation, request.Resource, "MalformedResponse",
+                        $"HTTP {response.StatusCode} with a body that is not the {request.Operation} answer ({e.Message}), {attempt} time(s). A proxy, a captive portal, a cut connection or a service fault answers so: check the endpoint (-EndpointUrl, AWS_ENDPOINT_URL) and the network, then run again.",
+                        response.StatusCode, response.RequestId, e);
+                }
             }
 
             var error = _parseError(response);

@@ -15,11 +15,11 @@ internal sealed class RestJsonProtocol
 
     /// <param name="path">The request path, its labels already escaped with <see cref="Label"/>.</param>
     /// <param name="query">Query parameters, unescaped; the transport escapes and signs them.</param>
-    public async Task<JsonNode> GetAsync(string operation, string? resource, string path, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken cancellationToken)
+    /// <param name="read">Reads the operation's output object (see <see cref="MalformedAnswerException.Required"/> for members it always has).</param>
+    public Task<T> GetAsync<T>(string operation, string? resource, string path, IReadOnlyList<KeyValuePair<string, string>> query, Func<JsonObject, T> read, CancellationToken cancellationToken)
     {
         var request = new AwsRequest(operation, resource, HttpMethod.Get, path) { Query = query };
-        var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return JsonNode.Parse(response.Body.Length == 0 ? "{}"u8 : response.Body) ?? new JsonObject();
+        return _client.SendAsync(request, response => read(AwsJsonProtocol.ParseObject(response.Body)), cancellationToken);
     }
 
     /// <summary>A path label (a function name, an ARN) as one URI segment: <c>/</c>, <c>:</c> and the rest percent-encoded.</summary>

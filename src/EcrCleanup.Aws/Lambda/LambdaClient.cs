@@ -47,17 +47,20 @@ internal sealed class LambdaClient : ILambdaClient
             }
 
             await _controlPlaneLimiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-            var output = await _protocol.GetAsync("ListFunctions", null, FunctionsPath, query, cancellationToken).ConfigureAwait(false);
-            foreach (var function in output["Functions"]?.AsArray() ?? [])
+            var (versions, next) = await _protocol.GetAsync("ListFunctions", null, FunctionsPath, query, output => (
+                    Json.Array(output, "Functions").Select(function => new LambdaFunctionVersion(
+                        Json.Text(function, "FunctionName"),
+                        Json.Text(function, "Version"),
+                        PackageType(function),
+                        Json.Text(function, "CodeSha256"))).ToList(),
+                    Json.OptionalText(output, "NextMarker")),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var version in versions)
             {
-                yield return new LambdaFunctionVersion(
-                    (string?)function!["FunctionName"] ?? string.Empty,
-                    (string?)function["Version"] ?? "$LATEST",
-                    PackageType(function),
-                    (string?)function["CodeSha256"]);
+                yield return version;
             }
 
-            marker = (string?)output["NextMarker"];
+            marker = next;
         }
         while (!string.IsNullOrEmpty(marker));
     }
@@ -67,27 +70,31 @@ internal sealed class LambdaClient : ILambdaClient
         var query = qualifier is null ? [] : new[] { KeyValuePair.Create("Qualifier", qualifier) };
         var resource = qualifier is null ? functionName : $"{functionName}:{qualifier}";
         await _getFunctionLimiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-        JsonNode output;
         try
         {
-            output = await _protocol.GetAsync("GetFunction", resource, FunctionsPath + RestJsonProtocol.Label(functionName), query, cancellationToken).ConfigureAwait(false);
+            return await _protocol.GetAsync("GetFunction", resource, FunctionsPath + RestJsonProtocol.Label(functionName), query, ReadFunction, cancellationToken).ConfigureAwait(false);
         }
         catch (ServiceException e) when (e.ErrorCode == "ResourceNotFoundException")
         {
             return null;
         }
+    }
 
-        var configuration = output["Configuration"];
-        var code = output["Code"];
+    /// <summary>GetFunction's answer: an image function always has its image URIs in <c>Code</c>.</summary>
+    private static LambdaFunctionCode ReadFunction(JsonObject output)
+    {
+        var configuration = Json.Object(output, "Configuration");
+        var packageType = PackageType(configuration);
+        var code = packageType == "Image" ? Json.Object(output, "Code") : output["Code"] as JsonObject;
         return new LambdaFunctionCode(
-            (string?)configuration?["FunctionName"] ?? functionName,
-            (string?)configuration?["Version"] ?? qualifier ?? "$LATEST",
-            PackageType(configuration),
-            (string?)code?["ImageUri"],
-            (string?)code?["ResolvedImageUri"],
-            (string?)configuration?["CodeSha256"]);
+            Json.Text(configuration, "FunctionName"),
+            Json.Text(configuration, "Version"),
+            packageType,
+            packageType == "Image" ? Json.Text(code!, "ImageUri") : Json.OptionalText(code, "ImageUri"),
+            Json.OptionalText(code, "ResolvedImageUri"),
+            Json.Text(configuration, "CodeSha256"));
     }
 
     /// <summary>Lambda leaves PackageType out for functions created before container images existed: those are Zip.</summary>
-    private static string PackageType(JsonNode? configuration) => (string?)configuration?["PackageType"] ?? "Zip";
+    private static string PackageType(JsonObject configuration) => Json.OptionalText(configuration, "PackageType") ?? "Zip";
 }
