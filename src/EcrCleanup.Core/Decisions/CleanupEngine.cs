@@ -230,7 +230,8 @@ public sealed class CleanupEngine
     }
 
     /// <summary>
-    /// Stops when the evidence cannot be decided from safely; warns when it can, with a caveat.
+    /// Stops when the evidence cannot be decided from safely (the production stack runs nothing from the repository,
+    /// stacks changing with nothing to protect their rollback); warns when it can, with a caveat.
     /// </summary>
     private static void CheckStacks(Evidence evidence, Deployments deployed, List<string> warnings)
     {

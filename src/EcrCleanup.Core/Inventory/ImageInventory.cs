@@ -46,8 +46,9 @@ public static class ImageInventory
             .ToList());
     }
 
+    /// <summary>An image whose media type ECR did not say may be anything: its manifest is read too.</summary>
     internal static bool CanCarryReferences(EcrImage image) =>
-        image.ManifestMediaType is not null && ReferenceCarryingMediaTypes.Contains(image.ManifestMediaType);
+        image.ManifestMediaType is null || ReferenceCarryingMediaTypes.Contains(image.ManifestMediaType);
 }
 
 /// <summary>A repository and every image in it.</summary>

@@ -45,6 +45,25 @@ public sealed class EvidenceReader
             token => Ask("Lambda", () => functionReader.ReadRegionAsync(token)),
             cancellationToken).ConfigureAwait(false);
         var deployments = await Ask("Lambda", () => functionReader.AttachStacksAsync(region, stacks.Functions, warnings, cancellationToken)).ConfigureAwait(false);
+        if (Unlisted(deployments, region).Count > 0)
+        {
+            // A function a stack names exists but the listing left it out: created since the listing began, or the
+            // listing is incomplete (and with it what every other version runs). Read it again; if it is still left
+            // out, the listing cannot be trusted.
+            region = await Ask("Lambda", () => functionReader.ReadRegionAsync(cancellationToken)).ConfigureAwait(false);
+            deployments = await Ask("Lambda", () => functionReader.AttachStacksAsync(region, stacks.Functions, warnings, cancellationToken)).ConfigureAwait(false);
+            if (Unlisted(deployments, region) is { Count: > 0 } unlisted)
+            {
+                throw new ProtectionException(ProtectionException.SourceFailed, "Lambda",
+                    $"Lambda ListFunctions left out {string.Join(", ", unlisted.Select(n => $"'{n}' (stack {stacks.Functions[n].StackName})"))} twice, though GetFunction finds it: the listing is incomplete, so what the region's function versions run is not known and nothing is decided. Check lambda:ListFunctions permissions and the endpoint, then run again.");
+            }
+        }
+
+        foreach (var warning in region.Warnings)
+        {
+            warnings.Enqueue(warning);
+        }
+
         deployments = await Ask("Lambda", () => ConfirmVersionsAsync(functionReader, inventory, deployments, cancellationToken)).ConfigureAwait(false);
 
         var evidence = new Evidence(inventory.Repository, _settings.Region, inventory.Images)
@@ -88,7 +107,10 @@ public sealed class EvidenceReader
         return deployments.Except(unconfirmed).Concat(confirmed).ToList();
     }
 
-    /// <summary>Production history, newest first, a whole page at a time, until the decisions need no older page.</summary>
+    private static List<string> Unlisted(IReadOnlyList<FunctionDeployment> deployments, RegionFunctions region) =>
+        deployments.Select(d => d.FunctionName).Where(name => !region.Listed.Contains(name)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Production history, newest first, a whole page at a time, until the decisions need no older page; none at all stops the run.</summary>
     private async Task<IReadOnlyList<string>> ReadHistoryAsync(GitHubReader reader, Evidence evidence, CancellationToken cancellationToken)
     {
         var history = new List<string>();
@@ -106,7 +128,11 @@ public sealed class EvidenceReader
             }
         }
 
-        return history;
+        // Builds must be kept for rollback and GitHub knows of none: a wrong setting, not an account without history.
+        return history.Count > 0 ? history : throw new ProtectionException(ProtectionException.ProductionHistoryEmpty, "GitHub",
+            $"GitHub gave no production history ({_settings.HistorySource}: {(_settings.HistorySource == ProductionHistorySource.Commits ? "no commits on the default branch" : $"no deployments to environment '{_settings.ProductionEnvironment}'")}), " +
+            "so no production build could be kept for rollback and older ones would all be deleted. Check -ProductionEnvironment (the GitHub environment production is deployed to: a typo finds none) " +
+            "and -ProductionHistorySource (Deployments reads deployments to that environment, Commits the default branch, Auto the first that has any), or pass -ProductionRetentionCount 0 to keep no rollback builds.");
     }
 
     /// <summary>Runs two reads at once; when one fails, the other is cancelled and the failure, not the cancellation, is thrown.</summary>

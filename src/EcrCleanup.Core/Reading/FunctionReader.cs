@@ -11,8 +11,8 @@ namespace EcrCleanup.Reading;
 /// <param name="Digest">The digest it runs.</param>
 public sealed record FunctionDeployment(string FunctionName, string Qualifier, StackFunction? Stack, ImageReference? Named, ImageReference? Resolved, string? Digest);
 
-/// <summary>What the region's functions run, and every function name ListFunctions listed (any package type).</summary>
-public sealed record RegionFunctions(IReadOnlyList<FunctionDeployment> Deployments, IReadOnlySet<string> Listed);
+/// <summary>What the region's functions run, every function name ListFunctions listed (any package type), and what the read noticed.</summary>
+public sealed record RegionFunctions(IReadOnlyList<FunctionDeployment> Deployments, IReadOnlySet<string> Listed, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// Finds what every container-image function of the region runs, within Lambda's quotas:
@@ -39,7 +39,7 @@ internal sealed class FunctionReader
     public async Task<RegionFunctions> ReadRegionAsync(CancellationToken cancellationToken)
     {
         var deployments = new ConcurrentBag<FunctionDeployment>();
-        var imageFunctions = new HashSet<string>(StringComparer.Ordinal);
+        var imageFunctions = new Dictionary<string, string?>(StringComparer.Ordinal);
         var listedFunctions = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var version in _lambda.ListFunctionVersionsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -49,15 +49,27 @@ internal sealed class FunctionReader
                 continue;
             }
 
-            imageFunctions.Add(version.FunctionName);
-            if (version.Version != Latest)
+            if (version.Version == Latest)
             {
+                imageFunctions[version.FunctionName] = DigestOf(version.CodeSha256);
+            }
+            else
+            {
+                imageFunctions.TryAdd(version.FunctionName, null);
                 deployments.Add(new FunctionDeployment(version.FunctionName, version.Version, null, null, null, DigestOf(version.CodeSha256)));
             }
         }
 
-        await ReadLatestAsync(imageFunctions, deployments, cancellationToken).ConfigureAwait(false);
-        return new RegionFunctions(deployments.ToArray(), listedFunctions);
+        // A function the listing shows that GetFunction then says does not exist: deleted in between, or one of the
+        // two answers is wrong. What the listing says its $LATEST runs stays protected either way.
+        var warnings = new List<string>();
+        foreach (var name in await ReadLatestAsync(imageFunctions.Keys, deployments, cancellationToken).ConfigureAwait(false))
+        {
+            deployments.Add(new FunctionDeployment(name, Latest, null, null, null, imageFunctions[name]));
+            warnings.Add($"Lambda listed function '{name}', then GetFunction said it does not exist; the image the listing says it runs stays protected.");
+        }
+
+        return new RegionFunctions(deployments.ToArray(), listedFunctions, warnings);
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ public sealed class ProtectionException : Exception
     public const string ProductionStackNotFound = "ProductionStackNotFound";
     public const string ProductionStackHasNoImage = "ProductionStackHasNoImage";
     public const string StackInProgress = "StackUpdateInProgress";
+    public const string ProductionHistoryEmpty = "ProductionHistoryEmpty";
 
     public ProtectionException(string errorId, string source, string message, Exception? innerException = null)
         : base(message, innerException)

@@ -20,6 +20,57 @@ public class ReadAndDecideTests
         production = world.AddStack("HelpmatonProduction");
         live = world.AddImage("live", 30, "lancedb-" + Sha("c0")[..7]);
         world.AddFunction(production, "prod-api", live);
+        world.BranchCommits.Add(Sha("c0")); // a production history: what production runs
+    }
+
+    [Fact]
+    public async Task Stops_when_github_gives_no_production_history_naming_the_settings()
+    {
+        world.BranchCommits.Clear();
+
+        var e = await Assert.ThrowsAsync<ProtectionException>(() => Run(Settings with { HistorySource = ProductionHistorySource.Deployments, ProductionEnvironment = "prodution" }));
+
+        Assert.Equal(ProtectionException.ProductionHistoryEmpty, e.ErrorId);
+        Assert.Contains("no deployments to environment 'prodution'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("-ProductionEnvironment", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_retention_no_history_is_needed()
+    {
+        world.BranchCommits.Clear();
+
+        var result = await Run(Settings with { Policy = new CleanupPolicy { ProductionRetentionCount = 0 } });
+
+        Assert.Empty(result.Evidence.ProductionHistory!);
+        Assert.DoesNotContain(world.Calls.Keys, k => k is "GitHub:ListDeployments" or "GitHub:ListCommits");
+    }
+
+    [Fact]
+    public async Task Keeps_what_the_listing_says_a_function_runs_when_GetFunction_then_says_it_does_not_exist()
+    {
+        var hotfix = world.AddImage("hotfix", 200, "lancedb-" + Sha("hotfix")[..7]);
+        world.AddLooseFunction("vanishing", hotfix);
+        world.Latest.Remove("vanishing"); // GetFunction: ResourceNotFoundException
+
+        var result = await Run();
+
+        Assert.Contains(For(result, hotfix), p => p.Reason == ProtectionReason.DeployedOutsideStacks && p.FunctionName == "vanishing");
+        Assert.Contains(result.Warnings, w => w.Contains("'vanishing'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stops_when_the_listing_leaves_out_a_function_a_stack_names_and_GetFunction_finds()
+    {
+        var worker = world.AddImage("worker", 50, "lancedb-" + Sha("w")[..7]);
+        world.AddFunction(production, "prod-worker", worker);
+        world.Versions.RemoveAll(v => v.FunctionName == "prod-worker"); // ListFunctions leaves it out, every time
+
+        var e = await Assert.ThrowsAsync<ProtectionException>(() => Run());
+
+        Assert.Equal("Lambda", e.Source);
+        Assert.Contains("'prod-worker'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, world.Calls["Lambda:ListFunctions"]); // read again before giving up
     }
 
     private CleanupSettings Settings => new(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = 3 } };
