@@ -2,6 +2,7 @@ using EcrCleanup.Sandbox.Admin;
 using EcrCleanup.Sandbox.Aws;
 using EcrCleanup.Sandbox.CloudFormation;
 using EcrCleanup.Sandbox.Ecr;
+using EcrCleanup.Sandbox.Faults;
 using EcrCleanup.Sandbox.GitHub;
 using EcrCleanup.Sandbox.Lambda;
 using EcrCleanup.Sandbox.State;
@@ -12,7 +13,8 @@ namespace EcrCleanup.Sandbox;
 /// <summary>
 /// Sends each request to its service by its wire shape (X-Amz-Target: ECR; form body: CloudFormation;
 /// /2015-03-31/: Lambda; /repos/: GitHub; /_sandbox/: admin), and runs the steps every AWS request goes
-/// through: latency, call count, SigV4, rate limit, armed faults, then the operation.
+/// through: latency, call count, SigV4, rate limit, armed faults, then the operation (its answer malformed when a
+/// <c>malformed</c> fault took the request).
 /// </summary>
 internal sealed class Dispatcher(SandboxRuntime runtime)
 {
@@ -110,10 +112,13 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
                 throw AwsErrors.Throttle(service);
             }
 
-            if (session.Faults.Take(service, operation, target) is { } fault)
+            var fault = session.Faults.Take(service, operation, target);
+            if (fault is { Malformed: null })
             {
                 throw AwsErrors.Fault(fault.Error!, service, operation, state.Account, fault.Message);
             }
+
+            var malformed = fault is null ? null : Malformation.Of(fault);
 
             var call = new AwsCall
             {
@@ -125,8 +130,15 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
                 Body = body,
                 RequestId = requestId,
             };
-            var reply = handler(call);
-            await AwsResponses.WriteAsync(ctx, 200, ContentType(protocol), reply, requestId);
+            if (malformed is null)
+            {
+                await AnswerAsync(ctx, protocol, call, handler);
+            }
+            else
+            {
+                await malformed.WriteAsync(ctx, protocol == AwsProtocol.Query ? BodyFormat.Xml : BodyFormat.Json,
+                    () => AnswerAsync(ctx, protocol, call, handler));
+            }
         }
         catch (AwsException e)
         {
@@ -140,6 +152,22 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
                 new AwsException(protocol == AwsProtocol.Json11 ? "ServerException" : protocol == AwsProtocol.Query ? "InternalFailure" : "ServiceException", 500,
                     $"Sandbox error: {e.GetType().Name}: {e.Message}"), requestId);
         }
+    }
+
+    /// <summary>The operation's answer: its reply, or the error it ends in.</summary>
+    static async Task AnswerAsync(HttpContext ctx, AwsProtocol protocol, AwsCall call, Func<AwsCall, byte[]> handler)
+    {
+        byte[] reply;
+        try
+        {
+            reply = handler(call);
+        }
+        catch (AwsException e)
+        {
+            await AwsResponses.WriteErrorAsync(ctx, protocol, e, call.RequestId);
+            return;
+        }
+        await AwsResponses.WriteAsync(ctx, 200, ContentType(protocol), reply, call.RequestId);
     }
 
     static string ContentType(AwsProtocol protocol) => protocol switch

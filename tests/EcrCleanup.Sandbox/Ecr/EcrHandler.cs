@@ -323,10 +323,18 @@ internal static partial class EcrHandler
         {
             if (Check(repo, digest, tag) is { } failure) { failures.Add((digest, tag, failure.Code, failure.Reason)); continue; }
             var image = Find(repo, digest, tag)!;
-            if (!images.Contains((image, tag)))
+            if (images.Contains((image, tag)))
             {
-                images.Add((image, tag));
+                continue;
             }
+
+            if (InjectedFailure(call, repo, digest, tag, image) is { } injected)
+            {
+                failures.Add((digest, tag, injected.Code, injected.Reason));
+                continue;
+            }
+
+            images.Add((image, tag));
         }
         return AwsResponses.Json(w =>
         {
@@ -368,9 +376,15 @@ internal static partial class EcrHandler
                 var parents = repo.ParentsOf(image.Digest).Order(StringComparer.Ordinal).ToList();
                 if (parents.Count > 0)
                 {
-                    failures.Add((digest, tag, "ImageReferencedByManifestList", $"Requested image referenced by manifest list: [{string.Join(", ", parents)}]"));
+                    failures.Add((digest, tag, "ImageReferencedByManifestList", FailureReason("ImageReferencedByManifestList", parents)));
                     continue;
                 }
+            }
+            if (InjectedFailure(call, repo, digest, tag, image) is { } injected)
+            {
+                // ECR keeps an image it reports a failure for.
+                failures.Add((digest, tag, injected.Code, injected.Reason));
+                continue;
             }
             if (tag is not null && !removesImage)
             {
@@ -407,19 +421,25 @@ internal static partial class EcrHandler
     /// <summary>The per-image failure ECR reports in <c>failures</c>, or null when the id names an image.</summary>
     static (string Code, string Reason)? Check(EcrRepository repo, string? digest, string? tag)
     {
+        var code = CheckCode(repo, digest, tag);
+        return code is null ? null : (code, FailureReason(code));
+    }
+
+    static string? CheckCode(EcrRepository repo, string? digest, string? tag)
+    {
         if (digest is null && tag is null)
         {
-            return ("MissingDigestAndTag", "Invalid request parameters: both tag and digest cannot be null");
+            return "MissingDigestAndTag";
         }
 
         if (digest is not null && !DigestPattern().IsMatch(digest))
         {
-            return ("InvalidImageDigest", "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'");
+            return "InvalidImageDigest";
         }
 
         if (tag is not null && (tag.Length is < 1 or > 300))
         {
-            return ("InvalidImageTag", "Invalid request parameters: image tag should have length between 1 and 300");
+            return "InvalidImageTag";
         }
 
         if (digest is not null && tag is not null)
@@ -427,17 +447,51 @@ internal static partial class EcrHandler
             var byDigest = repo.ByDigest(digest);
             if (byDigest is null)
             {
-                return ("ImageNotFound", "Requested image not found");
+                return "ImageNotFound";
             }
 
-            if (!byDigest.Tags.Contains(tag))
-            {
-                return ("ImageTagDoesNotMatchDigest", "Invalid request parameters: given tag does not map to the given digest");
-            }
+            return byDigest.Tags.Contains(tag) ? null : "ImageTagDoesNotMatchDigest";
+        }
+        return Find(repo, digest, tag) is null ? "ImageNotFound" : null;
+    }
 
+    /// <summary>The failure codes ECR reports for one image of a batch call (the service model's ImageFailureCode).</summary>
+    public static readonly IReadOnlyList<string> FailureCodes =
+    [
+        "InvalidImageDigest", "InvalidImageTag", "ImageTagDoesNotMatchDigest", "ImageNotFound", "MissingDigestAndTag",
+        "ImageReferencedByManifestList", "KmsError", "UpstreamAccessDenied", "UpstreamTooManyRequests", "UpstreamUnavailable",
+        "ImageInaccessible",
+    ];
+
+    /// <summary>The failureReason ECR gives with a failureCode.</summary>
+    static string FailureReason(string code, IEnumerable<string>? parents = null) => code switch
+    {
+        "MissingDigestAndTag" => "Invalid request parameters: both tag and digest cannot be null",
+        "InvalidImageDigest" => "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'",
+        "InvalidImageTag" => "Invalid request parameters: image tag should have length between 1 and 300",
+        "ImageTagDoesNotMatchDigest" => "Invalid request parameters: given tag does not map to the given digest",
+        "ImageNotFound" => "Requested image not found",
+        "ImageReferencedByManifestList" => $"Requested image referenced by manifest list: [{string.Join(", ", parents ?? [])}]",
+        "KmsError" => "The KMS key that encrypts the repository could not be used: it is disabled, pending deletion, or kms:Decrypt was denied",
+        "UpstreamAccessDenied" => "The upstream registry of the pull through cache rule denied access to the image",
+        "UpstreamTooManyRequests" => "The upstream registry of the pull through cache rule is rate limiting requests",
+        "UpstreamUnavailable" => "The upstream registry of the pull through cache rule is unavailable",
+        "ImageInaccessible" => "Requested image is archived and cannot be accessed until it is restored",
+        _ => code,
+    };
+
+    /// <summary>
+    /// The failure an armed <c>itemFailure</c> fault gives an id that names an image, or null: its <c>match</c> is tested
+    /// against the digest and tag the id was asked by and the digest of the image it names.
+    /// </summary>
+    static (string Code, string Reason)? InjectedFailure(AwsCall call, EcrRepository repo, string? digest, string? tag, EcrImage image)
+    {
+        if (call.Session.Faults.TakeItem(call.Operation, [digest, tag, image.Digest]) is not { ItemFailure: { } code } fault)
+        {
             return null;
         }
-        return Find(repo, digest, tag) is null ? ("ImageNotFound", "Requested image not found") : null;
+
+        return (code, fault.Message ?? FailureReason(code, repo.ParentsOf(image.Digest).Order(StringComparer.Ordinal)));
     }
 
     static EcrImage? Find(EcrRepository repo, string? digest, string? tag)

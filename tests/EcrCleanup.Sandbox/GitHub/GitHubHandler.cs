@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EcrCleanup.Sandbox.Aws;
+using EcrCleanup.Sandbox.Faults;
 using EcrCleanup.Sandbox.State;
 
 namespace EcrCleanup.Sandbox.GitHub;
@@ -89,9 +90,24 @@ internal static class GitHubHandler
         }
         if (session.Faults.Take(Operations.GitHub, req.Operation, req.Path) is { } fault)
         {
-            await WriteFaultAsync(ctx, int.Parse(fault.Error!, CultureInfo.InvariantCulture), fault.Message, now);
+            if (fault.Malformed is null)
+            {
+                await WriteFaultAsync(ctx, int.Parse(fault.Error!, CultureInfo.InvariantCulture), fault.Message, now);
+            }
+            else
+            {
+                await Malformation.Of(fault).WriteAsync(ctx, BodyFormat.Json, () => AnswerAsync(ctx, req, github, now));
+            }
+
             return;
         }
+
+        await AnswerAsync(ctx, req, github, now);
+    }
+
+    /// <summary>The answer to an authorized request for a known operation.</summary>
+    static async Task AnswerAsync(HttpContext ctx, Request req, GitHubData? github, DateTimeOffset now)
+    {
         if (github is null || !string.Equals(req.Owner, github.Owner, StringComparison.OrdinalIgnoreCase)
                            || !string.Equals(req.Repo, github.Repo, StringComparison.OrdinalIgnoreCase))
         {

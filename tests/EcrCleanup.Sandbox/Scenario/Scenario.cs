@@ -149,9 +149,15 @@ public sealed class ScenarioFault
     /// <summary>An AWS error code, or an HTTP status for GitHub (a JSON number or string).</summary>
     [JsonConverter(typeof(StringOrNumberConverter))]
     public string? Error { get; set; }
-    /// <summary>How many matching requests fail; -1: every one. Default 1.</summary>
+    /// <summary>Instead of <see cref="Error"/>: HTTP 200 with a body that is not the operation's answer
+    /// (truncate, empty, emptyJson, html, otherXml, drop:NAME, delayMs:N).</summary>
+    public string? Malformed { get; set; }
+    /// <summary>Instead of <see cref="Error"/>, for ECR BatchGetImage and BatchDeleteImage: the ECR failure code
+    /// (KmsError, ImageNotFound, ...) the items whose digest or tag contains <see cref="Match"/> fail with.</summary>
+    public string? ItemFailure { get; set; }
+    /// <summary>How many matching requests (for <see cref="ItemFailure"/>: items) the fault takes; -1: every one. Default 1.</summary>
     public int? Times { get; set; }
-    /// <summary>Optional: the error message (default: the service's usual text for that error).</summary>
+    /// <summary>Optional: the error message, or an item failure's failureReason (default: the service's usual text).</summary>
     public string? Message { get; set; }
 }
 

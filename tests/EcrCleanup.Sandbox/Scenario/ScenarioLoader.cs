@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using EcrCleanup.Sandbox.Ecr;
+using EcrCleanup.Sandbox.Faults;
 using EcrCleanup.Sandbox.State;
 
 namespace EcrCleanup.Sandbox;
@@ -864,17 +866,53 @@ internal static partial class ScenarioLoader
                 Fail(p + ".operation", $"unknown operation '{op}' of {service} (known: {string.Join(", ", service == Operations.GitHub ? [.. ops!, .. Operations.GitHubGroups] : ops!)})");
             }
 
-            var error = f.Error ?? Fail<string>(p + ".error", "required");
-            if (service == Operations.GitHub)
+            var kinds = (f.Error is null ? 0 : 1) + (f.Malformed is null ? 0 : 1) + (f.ItemFailure is null ? 0 : 1);
+            if (kinds == 0)
             {
-                if (!int.TryParse(error, NumberStyles.None, CultureInfo.InvariantCulture, out var status) || status is < 400 or > 599)
+                Fail(p + ".error", "required (or, instead, malformed or itemFailure)");
+            }
+
+            if (kinds > 1)
+            {
+                Fail(p + (f.ItemFailure is not null ? ".itemFailure" : ".malformed"), "a fault is one of error, malformed and itemFailure, not several");
+            }
+
+            if (f.Error is { } error)
+            {
+                if (service == Operations.GitHub)
                 {
-                    Fail(p + ".error", $"a GitHub fault is an HTTP status from 400 to 599, not '{error}'");
+                    if (!int.TryParse(error, NumberStyles.None, CultureInfo.InvariantCulture, out var status) || status is < 400 or > 599)
+                    {
+                        Fail(p + ".error", $"a GitHub fault is an HTTP status from 400 to 599, not '{error}'");
+                    }
+                }
+                else if (!ErrorCodePattern().IsMatch(error))
+                {
+                    Fail(p + ".error", $"'{error}' is not an AWS error code (e.g. ThrottlingException, InternalFailure)");
                 }
             }
-            else if (!ErrorCodePattern().IsMatch(error))
+
+            if (f.Malformed is { } malformed && Malformation.Parse(malformed, out var problem) is null)
             {
-                Fail(p + ".error", $"'{error}' is not an AWS error code (e.g. ThrottlingException, InternalFailure)");
+                Fail(p + ".malformed", problem!);
+            }
+
+            if (f.ItemFailure is { } code)
+            {
+                if (service != Operations.Ecr)
+                {
+                    Fail(p + ".itemFailure", "only ECR batch calls (BatchGetImage, BatchDeleteImage) report item failures");
+                }
+
+                if (f.Operation is { } batchOp && batchOp is not ("*" or "BatchGetImage" or "BatchDeleteImage"))
+                {
+                    Fail(p + ".operation", $"an itemFailure fault is for BatchGetImage or BatchDeleteImage, not {batchOp}");
+                }
+
+                if (!EcrHandler.FailureCodes.Contains(code))
+                {
+                    Fail(p + ".itemFailure", $"'{code}' is not an ECR image failure code (known: {string.Join(", ", EcrHandler.FailureCodes)})");
+                }
             }
 
             if (f.Times is { } times && times != -1 && times < 1)
