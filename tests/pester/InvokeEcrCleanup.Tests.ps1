@@ -87,4 +87,22 @@ Describe 'Invoke-EcrCleanup' {
         (Invoke-Pwsh "Invoke-EcrCleanup -RepositoryName app -ProductionRetentionCount 3 -Force").ExitCode | Should -Be 0
         (Get-Digests $sandbox).Count | Should -Be 14
     }
+
+    It 'stops before anything is read or deleted when <Case> cannot be written' -TestCases @(
+        @{ Case = 'the step summary'; Variable = 'GITHUB_STEP_SUMMARY'; Parameters = @{}; ErrorId = 'StepSummaryNotWritable' }
+        @{ Case = 'the report'; Variable = $null; Parameters = @{ ReportPath = '{0}' }; ErrorId = 'ReportFolderNotFound' }
+        @{ Case = 'the journal'; Variable = $null; Parameters = @{ JournalPath = '{0}' }; ErrorId = 'JournalFolderNotFound' }
+    ) {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid())) -Force   # a folder is no file to write
+        $arguments = @{}; foreach ($key in $Parameters.Keys) { $arguments[$key] = $Parameters[$key] -f $folder.FullName }
+        $saved = if ($Variable) { [Environment]::GetEnvironmentVariable($Variable) }
+        if ($Variable) { [Environment]::SetEnvironmentVariable($Variable, $folder.FullName) }
+        try {
+            $before = ((Invoke-SandboxAdmin $sandbox calls).PSObject.Properties.Value | Measure-Object -Sum).Sum
+            { Invoke-EcrCleanup @common @arguments -Force -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,EcrCleanup.Commands.InvokeEcrCleanupCommand"
+            ((Invoke-SandboxAdmin $sandbox calls).PSObject.Properties.Value | Measure-Object -Sum).Sum | Should -Be $before
+            (Get-Digests $sandbox).Count | Should -Be 18
+        }
+        finally { if ($Variable) { [Environment]::SetEnvironmentVariable($Variable, $saved) } }
+    }
 }

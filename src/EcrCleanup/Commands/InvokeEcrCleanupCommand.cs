@@ -15,6 +15,7 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
 {
     private string? _reportPath;
     private string? _journalPath;
+    private string? _stepSummary;
     private bool _dryRun;
 
     /// <summary>Delete without asking for each image. -WhatIf still wins.</summary>
@@ -47,8 +48,10 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
 
     protected override Task BeginProcessingAsync()
     {
-        _reportPath = ReportPath is null ? null : ResolveOutputPath(ReportPath, nameof(ReportPath), "ReportFolderNotFound");
-        _journalPath = JournalPath is null ? null : ResolveOutputPath(JournalPath, nameof(JournalPath), "JournalFolderNotFound");
+        _reportPath = ReportPath is null ? null : ResolveOutputPath(ReportPath, "-" + nameof(ReportPath), "ReportFolderNotFound");
+        _journalPath = JournalPath is null ? null : ResolveOutputPath(JournalPath, "-" + nameof(JournalPath), "JournalFolderNotFound");
+        var stepSummary = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
+        _stepSummary = string.IsNullOrWhiteSpace(stepSummary) ? null : ResolveOutputPath(stepSummary, "GITHUB_STEP_SUMMARY", "StepSummaryNotWritable");
         var forcedDryRun = EnvironmentDefaults.DryRun();
         _dryRun = forcedDryRun || WhatIfRequested();
         if (forcedDryRun)
@@ -72,10 +75,9 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
             Verbose($"Report written to {_reportPath}");
         }
 
-        var stepSummary = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
-        if (!string.IsNullOrWhiteSpace(stepSummary))
+        if (_stepSummary is not null)
         {
-            await File.AppendAllTextAsync(stepSummary, ReportRenderer.Markdown(report) + "\n", new UTF8Encoding(false), CancelToken).ConfigureAwait(false);
+            await File.AppendAllTextAsync(_stepSummary, ReportRenderer.Markdown(report) + "\n", new UTF8Encoding(false), CancelToken).ConfigureAwait(false);
         }
 
         Emit(report);

@@ -44,7 +44,7 @@ public sealed class RemoveEcrCleanupCandidateCommand : AwsCmdletBase
 
     protected override Task BeginProcessingAsync()
     {
-        _journalPath = JournalPath is null ? null : ResolveOutputPath(JournalPath, nameof(JournalPath), "JournalFolderNotFound");
+        _journalPath = JournalPath is null ? null : ResolveOutputPath(JournalPath, "-" + nameof(JournalPath), "JournalFolderNotFound");
         return base.BeginProcessingAsync();
     }
 

@@ -37,8 +37,9 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// The file system path of a file the command will write (a journal, a report); a folder that does not exist
-    /// stops the command before it does anything, with <paramref name="errorId"/>.
+    /// The file system path of a file the command will write (a journal, a report, a step summary), checked before the
+    /// command does anything: a folder that does not exist, or a file that cannot be written, stops it with
+    /// <paramref name="errorId"/>, so that nothing is deleted without its record.
     /// </summary>
     protected string ResolveOutputPath(string path, string parameterName, string errorId)
     {
@@ -46,7 +47,17 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         var directory = Path.GetDirectoryName(resolved);
         if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
         {
-            throw new TerminatingErrorException(ErrorRecords.FolderNotFound(errorId, $"-{parameterName} '{path}': the folder '{directory}' does not exist. Create it, or name a file in an existing folder. Nothing was read or deleted.", path));
+            throw new TerminatingErrorException(ErrorRecords.FolderNotFound(errorId, $"{parameterName} '{path}': the folder '{directory}' does not exist. Create it, or name a file in an existing folder. Nothing was read or deleted.", path));
+        }
+
+        try
+        {
+            // Opened to append, as the journal and the step summary are written: an existing file is left as it is.
+            using var probe = new FileStream(resolved, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TerminatingErrorException(ErrorRecords.OutputNotWritable(errorId, $"{parameterName} '{path}' cannot be written: {e.Message} Name a file the command may write. Nothing was read or deleted.", path, e));
         }
 
         return resolved;

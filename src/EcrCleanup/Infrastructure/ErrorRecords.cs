@@ -52,6 +52,10 @@ internal static class ErrorRecords
     public static ErrorRecord FolderNotFound(string errorId, string message, string path) =>
         Create(new DirectoryNotFoundException(message), errorId, ErrorCategory.ObjectNotFound, path);
 
+    /// <summary>A file the command would write cannot be written (a folder, no permission, a read-only file system).</summary>
+    public static ErrorRecord OutputNotWritable(string errorId, string message, string path, Exception cause) =>
+        Create(new UnauthorizedAccessException(message, cause), errorId, ErrorCategory.PermissionDenied, path);
+
     /// <param name="howToGiveIt">What the command takes: GITHUB_TOKEN, and the parameters it has.</param>
     public static ErrorRecord GitHubTokenMissing(string howToGiveIt) =>
         Create(new InvalidOperationException($"No GitHub token: open pull requests and the production history cannot be read, and without them images still needed could be deleted. {howToGiveIt}"),
