@@ -38,4 +38,30 @@ Describe 'Secrets' {
         $all | Should -Match 'ECR endpoint'
         $all | Should -Not -Match 'canarypassword'
     }
+
+    It 'never prints the AWS secret key or the GitHub token from any cmdlet, stream, report format, journal or step summary' {
+        $files = 'report.txt', 'report.md', 'report.json', 'journal.jsonl', 'summary.md' | ForEach-Object { Join-Path $TestDrive $_ }
+        $savedSummary = $env:GITHUB_STEP_SUMMARY
+        $env:GITHUB_STEP_SUMMARY = $files[4]
+        try {
+            $common = @{ RepositoryName = 'app'; ProductionRetentionCount = 3; Verbose = $true; Debug = $true }
+            $all = Get-AllOutput {
+                Get-EcrImage -RepositoryName app -Verbose
+                Get-ProtectedImage @common
+                Get-EcrCleanupCandidate @common -IncludeKept | Format-List * | Out-String
+                Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -WhatIf -PassThru -Verbose
+                Invoke-EcrCleanup @common -WhatIf -ReportPath $files[0]
+                Invoke-EcrCleanup @common -WhatIf -ReportPath $files[1] -ReportFormat Markdown
+                Invoke-EcrCleanup @common -Force -ReportPath $files[2] -ReportFormat Json -JournalPath $files[3]
+            }
+        }
+        finally { $env:GITHUB_STEP_SUMMARY = $savedSummary }
+        $written = ($files | ForEach-Object { Get-Content -Raw $_ }) -join "`n"
+        $written | Should -Match 'lancedb-'          # the files hold the run
+        $all | Should -Match 'ECR DescribeImages'   # and so does the output
+        foreach ($secret in $sandbox.SecretKey, $sandbox.GitHubToken) {
+            $all | Should -Not -Match ([regex]::Escape($secret))
+            $written | Should -Not -Match ([regex]::Escape($secret))
+        }
+    }
 }
