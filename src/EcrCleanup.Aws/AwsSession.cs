@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using EcrCleanup.Aws.Http;
+using EcrCleanup.Diagnostics;
 
 namespace EcrCleanup.Aws;
 
@@ -53,13 +54,19 @@ public sealed partial class AwsSession
 
     public Uri ResolveEndpoint(AwsServiceInfo service) => EndpointResolver.Resolve(service, Region, _explicitEndpoint, _getEnvironmentVariable);
 
-    /// <summary>The current key material; refreshing credentials (SSO, assume-role) renew themselves here.</summary>
+    /// <summary>
+    /// The current key material; refreshing credentials (SSO, assume-role, web identity) renew themselves here. Whatever
+    /// its source, the secret key and the session token are masked from now on wherever the module writes text.
+    /// </summary>
     internal async Task<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return await _credentials.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            var credentials = await _credentials.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            SecretRedactor.Register(credentials.SecretKey);
+            SecretRedactor.Register(credentials.Token);
+            return credentials;
         }
         catch (AmazonClientException e)
         {

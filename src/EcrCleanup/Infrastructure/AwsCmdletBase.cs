@@ -58,9 +58,8 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
             throw new TerminatingErrorException(ErrorRecords.InvalidInput("InvalidEndpointUrl", $"-EndpointUrl '{endpoint}' is not an absolute http or https URL.", endpoint));
         }
 
-        // What the command was given that must never be printed, whatever a service echoes (SecretRedactor).
-        SecretRedactor.Register(Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY"));
-        SecretRedactor.Register(Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN"));
+        // What the command was given that must never be printed, whatever a service echoes (SecretRedactor); the
+        // AWS credentials register themselves when they are resolved, whatever their source.
         SecretRedactor.Register(EndpointUrl?.UserInfo);
         Calls.Message += Verbose;
         try
