@@ -71,9 +71,10 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
         return commits.Select(c => c.Sha).ToArray();
     }
 
-    public async Task<IReadOnlyList<GitHubDeployment>> ListDeploymentsAsync(string environment, int page, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GitHubDeployment>> ListDeploymentsAsync(string? environment, int page, CancellationToken cancellationToken)
     {
-        var deployments = await PageAsync<Deployment>("ListDeployments", "deployments", ApiUrls.Deployments(_owner, _name), new() { ["environment"] = environment }, page,
+        var filter = environment is null ? new Dictionary<string, string>() : new() { ["environment"] = environment };
+        var deployments = await PageAsync<Deployment>("ListDeployments", "deployments", ApiUrls.Deployments(_owner, _name), filter, page,
             d => string.IsNullOrEmpty(d.Sha) ? "sha" : null, cancellationToken).ConfigureAwait(false);
         return deployments.Select(d => new GitHubDeployment(d.Id, d.Sha, d.Environment, d.CreatedAt)).ToArray();
     }

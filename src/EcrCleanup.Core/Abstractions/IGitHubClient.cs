@@ -14,8 +14,8 @@ public interface IGitHubClient
     /// <summary>The SHAs of a pull request's commits.</summary>
     Task<IReadOnlyList<string>> ListPullRequestCommitsAsync(int number, CancellationToken cancellationToken);
 
-    /// <summary>Deployments to an environment, newest first, one page of up to 100 at <paramref name="page"/> (1-based).</summary>
-    Task<IReadOnlyList<GitHubDeployment>> ListDeploymentsAsync(string environment, int page, CancellationToken cancellationToken);
+    /// <summary>Deployments to an environment (null: to any), newest first, one page of up to 100 at <paramref name="page"/> (1-based).</summary>
+    Task<IReadOnlyList<GitHubDeployment>> ListDeploymentsAsync(string? environment, int page, CancellationToken cancellationToken);
 
     /// <summary>Commit SHAs of a branch, newest first, one page of up to 100 at <paramref name="page"/> (1-based).</summary>
     Task<IReadOnlyList<string>> ListBranchCommitsAsync(string branch, int page, CancellationToken cancellationToken);

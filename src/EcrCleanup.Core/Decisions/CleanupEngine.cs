@@ -235,6 +235,15 @@ public sealed class CleanupEngine
     /// </summary>
     private static void CheckStacks(Evidence evidence, Deployments deployed, List<string> warnings)
     {
+        // Deployments to production that never name what production runs are another environment's, or another app's.
+        if (evidence.ProductionHistorySource == ProductionHistorySource.Deployments && deployed.ProductionShas.Count > 0 && evidence.ProductionHistory is { Count: > 0 } history
+            && !history.Select(h => CommitSha.Normalize(h?.Trim())).OfType<string>().Any(h => deployed.ProductionShas.Any(c => CommitSha.Matches(h, c))))
+        {
+            throw new ProtectionException(ProtectionException.ProductionHistoryMismatch, "GitHub",
+                $"Production runs images of {string.Join(", ", deployed.ProductionShas)}, and none of the {history.Count} GitHub deployments read names it: they are not production's, so the builds they would keep for rollback are not. " +
+                "Check -ProductionEnvironment (the environment production is deployed to) and -ProductionStackName, or pass -ProductionHistorySource Commits to read the default branch instead.");
+        }
+
         if (evidence.ProductionStackName is { } production && deployed.ProductionImageCount == 0)
         {
             throw new ProtectionException(ProtectionException.ProductionStackHasNoImage, "CloudFormation",

@@ -29,6 +29,9 @@ public sealed record Evidence(EcrRepository Repository, string Region, IReadOnly
     /// <summary>Production commit SHAs from GitHub, newest first; null when GitHub was not read.</summary>
     public IReadOnlyList<string>? ProductionHistory { get; init; }
 
+    /// <summary>Where <see cref="ProductionHistory"/> came from (Deployments or Commits, Auto resolved); null when none was read.</summary>
+    public Configuration.ProductionHistorySource? ProductionHistorySource { get; init; }
+
     /// <summary>What the read noticed and could go on with (a stack names a function that does not exist).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 

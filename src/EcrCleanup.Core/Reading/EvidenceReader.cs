@@ -79,7 +79,12 @@ public sealed class EvidenceReader
             var pullRequests = await Ask("GitHub", () => reader.ReadOpenPullRequestsAsync(cancellationToken)).ConfigureAwait(false);
             evidence = evidence with { OpenPullRequests = pullRequests };
             var history = await Ask("GitHub", () => ReadHistoryAsync(reader, evidence, cancellationToken)).ConfigureAwait(false);
-            evidence = evidence with { ProductionHistory = history };
+            evidence = evidence with { ProductionHistory = history, ProductionHistorySource = reader.Source };
+            if (_settings.HistorySource == ProductionHistorySource.Auto && reader.Source == ProductionHistorySource.Commits
+                && await Ask("GitHub", () => reader.ReadDeploymentEnvironmentsAsync(cancellationToken)).ConfigureAwait(false) is { Count: > 0 } environments)
+            {
+                warnings.Enqueue($"No deployments to GitHub environment '{_settings.ProductionEnvironment}', so the production history is the default branch's commits; the repository deploys to {string.Join(", ", environments)}. If production is one of those, pass -ProductionEnvironment.");
+            }
         }
 
         return evidence with { Warnings = warnings.ToArray() };
@@ -128,9 +133,15 @@ public sealed class EvidenceReader
             }
         }
 
+        if (history.Count > 0)
+        {
+            return history;
+        }
+
         // Builds must be kept for rollback and GitHub knows of none: a wrong setting, not an account without history.
-        return history.Count > 0 ? history : throw new ProtectionException(ProtectionException.ProductionHistoryEmpty, "GitHub",
-            $"GitHub gave no production history ({_settings.HistorySource}: {(_settings.HistorySource == ProductionHistorySource.Commits ? "no commits on the default branch" : $"no deployments to environment '{_settings.ProductionEnvironment}'")}), " +
+        var environments = reader.Source == ProductionHistorySource.Deployments ? await reader.ReadDeploymentEnvironmentsAsync(cancellationToken).ConfigureAwait(false) : [];
+        throw new ProtectionException(ProtectionException.ProductionHistoryEmpty, "GitHub",
+            $"GitHub gave no production history ({reader.Source}: {(reader.Source == ProductionHistorySource.Commits ? "no commits on the default branch" : $"no deployments to environment '{_settings.ProductionEnvironment}'; the repository deploys to {(environments.Count == 0 ? "no environment" : string.Join(", ", environments))}")}), " +
             "so no production build could be kept for rollback and older ones would all be deleted. Check -ProductionEnvironment (the GitHub environment production is deployed to: a typo finds none) " +
             "and -ProductionHistorySource (Deployments reads deployments to that environment, Commits the default branch, Auto the first that has any), or pass -ProductionRetentionCount 0 to keep no rollback builds.");
     }

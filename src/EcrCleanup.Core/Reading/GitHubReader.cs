@@ -50,6 +50,9 @@ internal sealed class GitHubReader
         }
     }
 
+    /// <summary>Where the history read came from: Deployments or Commits (Auto resolved); null before the first page.</summary>
+    public ProductionHistorySource? Source { get; private set; }
+
     /// <summary>Production commit SHAs, newest first, a page (of up to 100) at a time, as long as the caller reads.</summary>
     public async IAsyncEnumerable<IReadOnlyList<string>> ReadProductionHistoryAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -64,6 +67,8 @@ internal sealed class GitHubReader
             }
         }
 
+        Source = source;
+
         var branch = source == ProductionHistorySource.Commits ? await _github.GetDefaultBranchAsync(cancellationToken).ConfigureAwait(false) : null;
         for (var page = 1; page <= _settings.MaxHistoryPages; page++)
         {
@@ -77,6 +82,11 @@ internal sealed class GitHubReader
             }
         }
     }
+
+    /// <summary>The environments the newest 100 deployments went to, for a person who named one that has none.</summary>
+    public async Task<IReadOnlyList<string>> ReadDeploymentEnvironmentsAsync(CancellationToken cancellationToken) =>
+        (await _github.ListDeploymentsAsync(null, 1, cancellationToken).ConfigureAwait(false))
+            .Select(d => d.Environment).Where(e => !string.IsNullOrEmpty(e)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
     private async Task<IReadOnlyList<string>> DeploymentPageAsync(int page, CancellationToken cancellationToken)
     {

@@ -11,6 +11,7 @@ public sealed class ProtectionException : Exception
     public const string ProductionStackHasNoImage = "ProductionStackHasNoImage";
     public const string StackInProgress = "StackUpdateInProgress";
     public const string ProductionHistoryEmpty = "ProductionHistoryEmpty";
+    public const string ProductionHistoryMismatch = "ProductionHistoryMismatch";
 
     public ProtectionException(string errorId, string source, string message, Exception? innerException = null)
         : base(message, innerException)

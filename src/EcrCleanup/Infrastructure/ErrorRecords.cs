@@ -25,7 +25,7 @@ internal static class ErrorRecords
         {
             Reading.ProtectionException.ProductionStackNotFound => ErrorCategory.ObjectNotFound,
             Reading.ProtectionException.StackInProgress => ErrorCategory.ResourceBusy,
-            Reading.ProtectionException.ProductionStackHasNoImage or Reading.ProtectionException.ProductionHistoryEmpty => ErrorCategory.InvalidData,
+            Reading.ProtectionException.ProductionStackHasNoImage or Reading.ProtectionException.ProductionHistoryEmpty or Reading.ProtectionException.ProductionHistoryMismatch => ErrorCategory.InvalidData,
             _ => exception.InnerException is ServiceException inner ? Category(inner) : ErrorCategory.NotSpecified,
         };
         return Create(exception, exception.ErrorId, category, exception.Source);

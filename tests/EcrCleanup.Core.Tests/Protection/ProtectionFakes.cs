@@ -181,10 +181,10 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
         return Task.FromResult<IReadOnlyList<string>>(PullRequestCommits.GetValueOrDefault(number) ?? new List<string>());
     }
 
-    public Task<IReadOnlyList<GitHubDeployment>> ListDeploymentsAsync(string environment, int page, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<GitHubDeployment>> ListDeploymentsAsync(string? environment, int page, CancellationToken cancellationToken)
     {
         Call("GitHub:ListDeployments");
-        return Task.FromResult<IReadOnlyList<GitHubDeployment>>(Deployments.Where(d => d.Environment == environment).Skip((page - 1) * 100).Take(100).ToList());
+        return Task.FromResult<IReadOnlyList<GitHubDeployment>>(Deployments.Where(d => environment is null || d.Environment == environment).Skip((page - 1) * 100).Take(100).ToList());
     }
 
     public Task<IReadOnlyList<string>> ListBranchCommitsAsync(string branch, int page, CancellationToken cancellationToken)

@@ -31,7 +31,33 @@ public class ReadAndDecideTests
         var e = await Assert.ThrowsAsync<ProtectionException>(() => Run(Settings with { HistorySource = ProductionHistorySource.Deployments, ProductionEnvironment = "prodution" }));
 
         Assert.Equal(ProtectionException.ProductionHistoryEmpty, e.ErrorId);
-        Assert.Contains("no deployments to environment 'prodution'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no deployments to environment 'prodution'; the repository deploys to no environment", e.Message, StringComparison.Ordinal);
+        Assert.Contains("-ProductionEnvironment", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Names_the_environments_that_exist_when_the_one_given_has_no_deployments()
+    {
+        world.Deployments.Add(new GitHubDeployment(1, Sha("c0"), "production", DateTimeOffset.UtcNow));
+        world.Deployments.Add(new GitHubDeployment(2, Sha("s1"), "staging", DateTimeOffset.UtcNow));
+
+        var stop = await Assert.ThrowsAsync<ProtectionException>(() => Run(Settings with { HistorySource = ProductionHistorySource.Deployments, ProductionEnvironment = "prodution" }));
+        var fallback = await Run(Settings with { ProductionEnvironment = "prodution" }); // Auto: falls back to the default branch, and says why
+
+        Assert.Contains("the repository deploys to production, staging", stop.Message, StringComparison.Ordinal);
+        Assert.Equal(ProductionHistorySource.Commits, fallback.Evidence.ProductionHistorySource);
+        Assert.Contains(fallback.Warnings, w => w.Contains("No deployments to GitHub environment 'prodution'", StringComparison.Ordinal) && w.Contains("production, staging", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stops_when_the_production_deployments_never_name_what_production_runs()
+    {
+        world.Deployments.AddRange(new[] { "other1", "other2" }.Select((c, i) => new GitHubDeployment(10 - i, Sha(c), "production", DateTimeOffset.UtcNow.AddHours(-i))));
+
+        var e = await Assert.ThrowsAsync<ProtectionException>(() => Run());
+
+        Assert.Equal(ProtectionException.ProductionHistoryMismatch, e.ErrorId);
+        Assert.Contains(Sha("c0")[..7], e.Message, StringComparison.Ordinal);
         Assert.Contains("-ProductionEnvironment", e.Message, StringComparison.Ordinal);
     }
 
