@@ -92,11 +92,23 @@ public sealed class CleanupRun
             warn(warning);
         }
 
-        var results = await DeleteAsync(decisions, options, callbacks, cancellationToken).ConfigureAwait(false);
         var policy = Settings.Policy;
         var configuration = new ReportConfiguration(policy.ProductionRetentionCount, policy.MinImageAgeHours, Settings.Region, options.DryRun,
             Settings.ProductionStackName, Settings.PullRequestStackPrefix, Settings.GitHubRepository);
-        return CleanupReportBuilder.Build(decisions, results, options.DryRun, started, _time.GetUtcNow(), _services.Calls.Calls, configuration);
+        CleanupReport Report(IReadOnlyList<DeletionResult> results) =>
+            CleanupReportBuilder.Build(decisions, results, options.DryRun, started, _time.GetUtcNow(), _services.Calls.Calls, configuration);
+
+        // What was done before deleting stopped (a delete limit, a failed re-read) is reported all the same.
+        var done = new List<DeletionResult>();
+        try
+        {
+            return Report(await DeleteAsync(decisions, options, callbacks with { Report = r => { done.Add(r); callbacks.Report(r); } }, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var report = Report(done);
+            throw new DeletionStoppedException(report with { Warnings = [.. report.Warnings, $"Deleting stopped: {e.Message}"] }, e);
+        }
     }
 
     private DeletionRunner Runner(DeletionOptions options, IDeletionJournal? journal) => new(_services.Ecr, _time, journal, options);
@@ -111,4 +123,16 @@ public sealed class CleanupRun
 
         return images;
     }
+}
+
+/// <summary>Deleting stopped partway (or before the first image); <see cref="Report"/> says what was decided and done until then.</summary>
+public sealed class DeletionStoppedException : Exception
+{
+    public DeletionStoppedException(CleanupReport report, Exception innerException)
+        : base($"Deleting stopped: {innerException.Message}", innerException)
+    {
+        Report = report;
+    }
+
+    public CleanupReport Report { get; }
 }

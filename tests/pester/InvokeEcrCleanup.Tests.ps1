@@ -105,4 +105,14 @@ Describe 'Invoke-EcrCleanup' {
         }
         finally { if ($Variable) { [Environment]::SetEnvironmentVariable($Variable, $saved) } }
     }
+
+    It 'writes the report, and then stops, when deleting stops at a limit' {
+        $path = Join-Path $TestDrive 'stopped.txt'
+        { Invoke-EcrCleanup @common -Force -MaxDeleteCount 1 -ReportPath $path -ErrorAction Stop -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId 'DeleteLimitExceeded,EcrCleanup.Commands.InvokeEcrCleanupCommand'
+        $text = Get-Content -Raw $path
+        $text | Should -Match 'Deletion candidates:\s+4'
+        $text | Should -Match 'Deleting stopped: 4 images of .app. would be deleted, more than -MaxDeleteCount 1'
+        (Get-Digests $sandbox).Count | Should -Be 18
+    }
 }

@@ -67,8 +67,26 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
         var run = CreateRun(Settings, GitHubToken, HowToGiveToken);
         var options = new DeletionOptions { DryRun = _dryRun, MaxDeleteCount = MaxDeleteCount, MaxDeletePercent = MaxDeletePercent };
         var callbacks = CreateDeletionCallbacks(Settings.RepositoryName, _dryRun, Force, _journalPath);
-        var report = await CallServicesAsync(Settings.RepositoryName, () => run.RunAsync(options, callbacks, Warn, CancelToken)).ConfigureAwait(false);
+        var report = await CallServicesAsync(Settings.RepositoryName, async () =>
+        {
+            try
+            {
+                return await run.RunAsync(options, callbacks, Warn, CancelToken).ConfigureAwait(false);
+            }
+            catch (DeletionStoppedException e)
+            {
+                // The record first, then the failure that stopped the run.
+                await WriteAsync(e.Report).ConfigureAwait(false);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
+                throw;
+            }
+        }).ConfigureAwait(false);
+        await WriteAsync(report).ConfigureAwait(false);
+    }
 
+    /// <summary>The report to -ReportPath and the step summary, and to the pipeline.</summary>
+    private async Task WriteAsync(CleanupReport report)
+    {
         if (_reportPath is not null)
         {
             await File.WriteAllTextAsync(_reportPath, ReportRenderer.Render(report, ReportFormat), new UTF8Encoding(false), CancelToken).ConfigureAwait(false);

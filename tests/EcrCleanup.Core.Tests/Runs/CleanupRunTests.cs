@@ -103,4 +103,16 @@ public class CleanupRunTests
         Assert.Empty(asked);
         Assert.False(world.Calls.ContainsKey("ECR:BatchDeleteImage"));
     }
+
+    [Fact]
+    public async Task A_run_that_stops_while_deleting_still_has_its_report()
+    {
+        var e = await Assert.ThrowsAsync<DeletionStoppedException>(() => Run().RunAsync(new DeletionOptions { MaxDeleteCount = 1 }, Callbacks(), _ => { }, CancellationToken.None));
+
+        Assert.IsType<DeletionLimitException>(e.InnerException);
+        Assert.Equal(3, e.Report.Candidates);
+        Assert.Equal(0, e.Report.Deleted);
+        Assert.Contains(e.Report.Warnings, w => w.StartsWith("Deleting stopped: 3 images of 'app' would be deleted", StringComparison.Ordinal));
+        Assert.Equal(5, world.Images.Count);
+    }
 }
