@@ -107,4 +107,45 @@ public class EcrClientTests
         Assert.Equal(new[] { "sha256:" + new string('c', 64) }, manifests.Single(m => m.Digest == subject).ChildDigests);
         Assert.Equal(subject, manifests.Single(m => m.Digest == "sha256:" + new string('e', 64)).SubjectDigest);
     }
+
+    [Fact]
+    public async Task An_image_whose_manifest_ECR_will_not_give_stops_the_read_naming_it_and_why()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(Repository(3));
+        var digests = (await SandboxClients.For(sandbox, new()).CreateEcr().DescribeImagesAsync("app", CancellationToken.None).ToListAsync()).Select(i => i.Digest).ToArray();
+        sandbox.AddFaults(new ScenarioFault { Service = "ecr", Operation = "BatchGetImage", Match = digests[1][7..23], ItemFailure = "KmsError", Times = -1 });
+
+        var e = await Assert.ThrowsAsync<ServiceException>(() => SandboxClients.For(sandbox, new()).CreateEcr().GetManifestsAsync("app", digests, CancellationToken.None));
+
+        Assert.Equal(("ECR", "BatchGetImage", "ManifestUnreadable"), (e.Service, e.Operation, e.ErrorCode));
+        Assert.Contains($"{digests[1]} (KmsError: ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(digests[0], e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("drop:imageManifest", 1, null)]
+    [InlineData("truncate", 1, null)]
+    [InlineData("html", -1, "MalformedResponse")]
+    [InlineData("emptyJson", -1, "MalformedResponse")]
+    [InlineData("drop:imageManifest", -1, "MalformedResponse")]
+    public async Task An_answer_that_is_not_BatchGetImages_is_asked_again_then_fails(string malformed, int times, string? errorCode)
+    {
+        await using var sandbox = await SandboxHost.StartAsync(Repository(2));
+        var digests = (await SandboxClients.For(sandbox, new()).CreateEcr().DescribeImagesAsync("app", CancellationToken.None).ToListAsync()).Select(i => i.Digest).ToArray();
+        sandbox.AddFaults(new ScenarioFault { Service = "ecr", Operation = "BatchGetImage", Malformed = malformed, Times = times });
+        var recorder = new ServiceCallRecorder();
+        var read = SandboxClients.For(sandbox, recorder).CreateEcr().GetManifestsAsync("app", digests, CancellationToken.None);
+
+        if (errorCode is null)
+        {
+            Assert.Equal(2, (await read).Count);
+            Assert.Equal(1, recorder.Retries["ECR:BatchGetImage"]);
+        }
+        else
+        {
+            var e = await Assert.ThrowsAsync<ServiceException>(() => read);
+            Assert.Equal(errorCode, e.ErrorCode);
+            Assert.Contains("not the BatchGetImage answer", e.Message, StringComparison.Ordinal);
+        }
+    }
 }
