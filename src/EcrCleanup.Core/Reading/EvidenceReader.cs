@@ -37,13 +37,20 @@ public sealed class EvidenceReader
     public async Task<Evidence> ReadAsync(CancellationToken cancellationToken)
     {
         var warnings = new ConcurrentQueue<string>();
-        var inventory = await Ask("ECR", () => ImageInventory.LoadAsync(_ecr, _settings.RepositoryName, null, cancellationToken)).ConfigureAwait(false);
-        // CloudFormation and Lambda have separate quotas: read them at the same time.
+        // The sources are independent (and have separate quotas): every one starts at once. What depends on two of them
+        // (which function a stack deploys, which history page is the last needed) follows.
         var functionReader = new FunctionReader(_lambda, _settings, _progress);
-        var (stacks, region) = await BothAsync(
-            token => Ask("CloudFormation", () => new StackReader(_cloudFormation, _settings, _progress).ReadAsync(token)),
-            token => Ask("Lambda", () => functionReader.ReadRegionAsync(token)),
-            cancellationToken).ConfigureAwait(false);
+        var github = _github is null ? null : new GitHubReader(_github, _settings, _progress);
+        RepositoryInventory inventory = null!;
+        StackScan stacks = null!;
+        RegionFunctions region = null!;
+        IReadOnlyDictionary<string, int>? pullRequests = null;
+        await AllAsync(
+            cancellationToken,
+            async token => inventory = await Ask("ECR", () => ImageInventory.LoadAsync(_ecr, _settings.RepositoryName, null, token)).ConfigureAwait(false),
+            async token => stacks = await Ask("CloudFormation", () => new StackReader(_cloudFormation, _settings, _progress).ReadAsync(token)).ConfigureAwait(false),
+            async token => region = await Ask("Lambda", () => functionReader.ReadRegionAsync(token)).ConfigureAwait(false),
+            async token => pullRequests = github is null ? null : await Ask("GitHub", () => github.ReadOpenPullRequestsAsync(token)).ConfigureAwait(false)).ConfigureAwait(false);
         var deployments = await Ask("Lambda", () => functionReader.AttachStacksAsync(region, stacks.Functions, warnings, cancellationToken)).ConfigureAwait(false);
         if (Unlisted(deployments, region).Count > 0)
         {
@@ -73,15 +80,13 @@ public sealed class EvidenceReader
             StacksInProgress = stacks.InProgress,
             StackCount = stacks.StackCount,
         };
-        if (_github is not null)
+        if (github is not null)
         {
-            var reader = new GitHubReader(_github, _settings, _progress);
-            var pullRequests = await Ask("GitHub", () => reader.ReadOpenPullRequestsAsync(cancellationToken)).ConfigureAwait(false);
             evidence = evidence with { OpenPullRequests = pullRequests };
-            var history = await Ask("GitHub", () => ReadHistoryAsync(reader, evidence, cancellationToken)).ConfigureAwait(false);
-            evidence = evidence with { ProductionHistory = history, ProductionHistorySource = reader.Source };
-            if (_settings.HistorySource == ProductionHistorySource.Auto && reader.Source == ProductionHistorySource.Commits
-                && await Ask("GitHub", () => reader.ReadDeploymentEnvironmentsAsync(cancellationToken)).ConfigureAwait(false) is { Count: > 0 } environments)
+            var history = await Ask("GitHub", () => ReadHistoryAsync(github, evidence, cancellationToken)).ConfigureAwait(false);
+            evidence = evidence with { ProductionHistory = history, ProductionHistorySource = github.Source };
+            if (_settings.HistorySource == ProductionHistorySource.Auto && github.Source == ProductionHistorySource.Commits
+                && await Ask("GitHub", () => github.ReadDeploymentEnvironmentsAsync(cancellationToken)).ConfigureAwait(false) is { Count: > 0 } environments)
             {
                 warnings.Enqueue($"No deployments to GitHub environment '{_settings.ProductionEnvironment}', so the production history is the default branch's commits; the repository deploys to {string.Join(", ", environments)}. If production is one of those, pass -ProductionEnvironment.");
             }
@@ -146,41 +151,37 @@ public sealed class EvidenceReader
             "and -ProductionHistorySource (Deployments reads deployments to that environment, Commits the default branch, Auto the first that has any), or pass -ProductionRetentionCount 0 to keep no rollback builds.");
     }
 
-    /// <summary>Runs two reads at once; when one fails, the other is cancelled and the failure, not the cancellation, is thrown.</summary>
-    private static async Task<(TFirst, TSecond)> BothAsync<TFirst, TSecond>(Func<CancellationToken, Task<TFirst>> first, Func<CancellationToken, Task<TSecond>> second, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts every read at once; when one fails, the others are cancelled and the first failure, not a cancellation,
+    /// is thrown.
+    /// </summary>
+    private static async Task AllAsync(CancellationToken cancellationToken, params Func<CancellationToken, Task>[] reads)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        async Task<T> StopOthersOnFailure<T>(Func<CancellationToken, Task<T>> read)
+        Exception? firstFailure = null;
+        async Task StopOthersOnFailure(Func<CancellationToken, Task> read)
         {
             try
             {
-                return await read(stop.Token).ConfigureAwait(false);
+                await read(stop.Token).ConfigureAwait(false);
             }
-            catch
+            catch (Exception e) when (!stop.IsCancellationRequested)
             {
+                Interlocked.CompareExchange(ref firstFailure, e, null);
                 await stop.CancelAsync().ConfigureAwait(false);
                 throw;
             }
         }
 
-        var firstTask = StopOthersOnFailure(first);
-        var secondTask = StopOthersOnFailure(second);
+        var tasks = reads.Select(StopOthersOnFailure).ToArray();
         try
         {
-            await Task.WhenAll(firstTask, secondTask).ConfigureAwait(false);
+            await Task.WhenAll(tasks).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested && firstFailure is not null)
         {
-            var failure = new Task[] { firstTask, secondTask }.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault();
-            if (failure is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-            }
-
-            throw;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstFailure);
         }
-
-        return (firstTask.Result, secondTask.Result);
     }
 
     /// <summary>Runs one source's reads; a failure becomes a <see cref="ProtectionException"/> naming the source.</summary>

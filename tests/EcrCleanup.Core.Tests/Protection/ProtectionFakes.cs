@@ -74,12 +74,31 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
     public void AddNestedStack(string parentId, string nestedId) =>
         Resources[parentId].Add(new CloudFormationResource("Nested", nestedId, "AWS::CloudFormation::Stack", "UPDATE_COMPLETE"));
 
+    /// <summary>Completed the first time each operation is called: lets a test hold one source until another has started.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> Started { get; } = new();
+
+    /// <summary>Operations that answer only once every listed operation has started (or fail after five seconds).</summary>
+    public Dictionary<string, string[]> WaitFor { get; } = new();
+
+    private Task Arrival(string operation) => Started.GetOrAdd(operation, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    private async Task GateAsync(string operation)
+    {
+        if (WaitFor.TryGetValue(operation, out var others))
+        {
+            await Task.WhenAll(others.Select(Arrival)).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+    }
+
     private void Call(string operation)
     {
         lock (Calls)
         {
             Calls[operation] = Calls.GetValueOrDefault(operation) + 1;
         }
+
+        _ = Arrival(operation);
+        Started[operation].TrySetResult();
 
         if (Failing.Contains(operation))
         {
@@ -97,6 +116,7 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
     public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Call("ECR:DescribeImages");
+        await GateAsync("ECR:DescribeImages");
         foreach (var image in Images)
         {
             await Task.Yield();

@@ -24,6 +24,28 @@ public class ReadAndDecideTests
     }
 
     [Fact]
+    public async Task Starts_every_source_at_once()
+    {
+        // ECR answers only once CloudFormation, Lambda and GitHub have been asked: read one after another, it never would.
+        world.WaitFor["ECR:DescribeImages"] = ["CloudFormation:DescribeStacks", "Lambda:ListFunctions", "GitHub:ListPullRequests"];
+
+        var result = await Run();
+
+        Assert.Contains(For(result, live), p => p.Reason == ProtectionReason.Deployed);
+    }
+
+    [Fact]
+    public async Task A_source_that_fails_stops_the_others_and_is_the_one_named()
+    {
+        world.WaitFor["ECR:DescribeImages"] = ["GitHub:ListPullRequests"];
+        world.Failing.Add("GitHub:ListPullRequests");
+
+        var e = await Assert.ThrowsAsync<ProtectionException>(() => Run());
+
+        Assert.Equal("GitHub", e.Source);
+    }
+
+    [Fact]
     public async Task Stops_when_github_gives_no_production_history_naming_the_settings()
     {
         world.BranchCommits.Clear();
