@@ -60,7 +60,7 @@ public sealed class CleanupEngine
         AddReferenceReasons(facts, reasons);
 
         var candidates = facts.Images
-            .Select(image => Candidate(image, facts.Shas(image), reasons[image.Digest], builds, pullRequests, now, settings))
+            .Select(image => Candidate(image, facts.Shas(image), reasons[image.Digest], builds, now, settings))
             .OrderByDescending(c => c.PushedAt)
             .ThenBy(c => c.Digest, StringComparer.Ordinal)
             .ToList();
@@ -184,11 +184,11 @@ public sealed class CleanupEngine
     }
 
     /// <summary>The candidate: kept for its reasons, or deleted by the first delete rule that applies.</summary>
-    private CleanupCandidate Candidate(EcrImage image, IReadOnlyList<string> shas, List<Keep> keep, Dictionary<string, Build> builds, ShaPrefixIndex<int>? pullRequests, DateTimeOffset now, CleanupSettings? settings)
+    private CleanupCandidate Candidate(EcrImage image, IReadOnlyList<string> shas, List<Keep> keep, Dictionary<string, Build> builds, DateTimeOffset now, CleanupSettings? settings)
     {
         var age = image.PushedAt == default ? double.NaN : (now - image.PushedAt).TotalHours;
         var rank = builds.TryGetValue(image.Digest, out var build) ? build : null;
-        var pullRequest = OpenPullRequest(shas, pullRequests);
+        var pullRequest = keep.Find(k => k.Rule == CleanupRule.OpenPullRequest)?.Protection;
         var protections = keep.Select(k => k.Protection).OfType<ProtectedImage>().ToArray();
 
         CleanupAction action;
@@ -221,8 +221,8 @@ public sealed class CleanupEngine
             Category = category,
             KeptBy = keep.Select(k => k.Rule).Distinct().ToArray(),
             Protections = protections,
-            PullRequestNumber = pullRequest?.Number ?? protections.Select(p => p.PullRequestNumber).Min(),
-            CommitSha = rule == CleanupRule.OpenPullRequest ? pullRequest!.Value.Sha : rank?.Sha ?? pullRequest?.Sha ?? (shas.Count > 0 ? shas[0] : null),
+            PullRequestNumber = pullRequest?.PullRequestNumber ?? protections.Select(p => p.PullRequestNumber).Min(),
+            CommitSha = rule == CleanupRule.OpenPullRequest ? pullRequest!.CommitSha : rank?.Sha ?? pullRequest?.CommitSha ?? (shas.Count > 0 ? shas[0] : null),
             ProductionRank = rank?.Rank,
             DecidedAt = now,
             Settings = settings,
