@@ -44,9 +44,9 @@ public sealed class AwsClientFactory
 
     public IEcrClient CreateEcr() => new EcrClient(CreateServiceClient(AwsServiceInfo.Ecr, AwsJsonProtocol.ParseError));
 
-    public ICloudFormationClient CreateCloudFormation() => new CloudFormationClient(CreateServiceClient(AwsServiceInfo.CloudFormation, AwsQueryProtocol.ParseError), _time);
+    public ICloudFormationClient CreateCloudFormation() => new CloudFormationClient(CreateServiceClient(AwsServiceInfo.CloudFormation, AwsQueryProtocol.ParseError));
 
-    /// <summary>A Lambda client paced under Lambda's per-region request quotas.</summary>
+    /// <summary>A Lambda client paced just under Lambda's documented per-region request quotas.</summary>
     public ILambdaClient CreateLambda() => new LambdaClient(CreateServiceClient(AwsServiceInfo.Lambda, RestJsonProtocol.ParseError), _time);
 
     /// <summary>
@@ -56,6 +56,7 @@ public sealed class AwsClientFactory
     public IGitHubClient CreateGitHub(string repository, string token, Uri? apiUrl = null) =>
         new GitHubClient(repository, token, GitHubClient.ResolveApiUrl(apiUrl, Environment.GetEnvironmentVariable), _recorder, _retry, _time);
 
+    /// <summary>A client of one service; in adaptive retry mode with a token bucket of its own, as the AWS SDKs keep one per client.</summary>
     private AwsServiceClient CreateServiceClient(AwsServiceInfo service, Func<AwsResponse, AwsError> parseError) =>
-        new(_session, service, _http, _recorder, _retry, _time, parseError);
+        new(_session, service, _http, _recorder, _retry, _time, parseError, _session.RetryMode == RetryMode.Adaptive ? new AdaptiveRateLimiter(_time) : null);
 }

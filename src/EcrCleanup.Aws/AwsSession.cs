@@ -18,8 +18,9 @@ public sealed partial class AwsSession
     private readonly Uri? _explicitEndpoint;
     private readonly Func<string, string?> _getEnvironmentVariable;
 
-    private AwsSession(AWSCredentials credentials, string region, bool isFallbackRegion, Uri? explicitEndpoint, int maxAttempts, Func<string, string?> getEnvironmentVariable)
+    private AwsSession(AWSCredentials credentials, string region, bool isFallbackRegion, Uri? explicitEndpoint, int maxAttempts, RetryMode retryMode, Func<string, string?> getEnvironmentVariable)
     {
+        RetryMode = retryMode;
         IsFallbackRegion = isFallbackRegion;
         _credentials = credentials;
         Region = region;
@@ -35,6 +36,9 @@ public sealed partial class AwsSession
 
     public int MaxAttempts { get; }
 
+    /// <summary><c>AWS_RETRY_MODE</c>, else the profile's <c>retry_mode</c>, else <see cref="RetryMode.Adaptive"/>.</summary>
+    public RetryMode RetryMode { get; }
+
     /// <summary>Resolves region and credentials; throws <see cref="AwsConfigurationException"/> with what to do when either is missing.</summary>
     public static AwsSession Create(AwsConnectionOptions options, Func<string, string?>? getEnvironmentVariable = null)
     {
@@ -49,7 +53,8 @@ public sealed partial class AwsSession
 
         var credentials = ResolveCredentials(options.ProfileName);
         var maxAttempts = ResolveMaxAttempts(profile, getEnvironmentVariable);
-        return new AwsSession(credentials, region, configuredRegion is null, options.EndpointUrl, maxAttempts, getEnvironmentVariable);
+        var retryMode = ResolveRetryMode(profile, getEnvironmentVariable);
+        return new AwsSession(credentials, region, configuredRegion is null, options.EndpointUrl, maxAttempts, retryMode, getEnvironmentVariable);
     }
 
     public Uri ResolveEndpoint(AwsServiceInfo service) => EndpointResolver.Resolve(service, Region, _explicitEndpoint, _getEnvironmentVariable);
@@ -155,6 +160,31 @@ public sealed partial class AwsSession
         }
 
         return profile?.MaxAttempts ?? RetryStrategy.DefaultMaxAttempts;
+    }
+
+    /// <summary>
+    /// As the AWS SDKs read it. The default is adaptive, not the SDKs' standard: a run sends hundreds of reads at once to
+    /// CloudFormation, whose limits are not documented and are shared with the account's deployments; adaptive slows down
+    /// when the account is busy instead of failing or crowding it out. <c>legacy</c> is taken as standard.
+    /// </summary>
+    private static RetryMode ResolveRetryMode(CredentialProfile? profile, Func<string, string?> getEnvironmentVariable)
+    {
+        var fromEnvironment = getEnvironmentVariable("AWS_RETRY_MODE")?.Trim();
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            return fromEnvironment.ToUpperInvariant() switch
+            {
+                "STANDARD" or "LEGACY" => RetryMode.Standard,
+                "ADAPTIVE" => RetryMode.Adaptive,
+                _ => throw new AwsConfigurationException(AwsConfigurationException.SettingInvalid, $"AWS_RETRY_MODE is '{fromEnvironment}'; it must be standard or adaptive (legacy is taken as standard)."),
+            };
+        }
+
+        return profile?.RetryMode switch
+        {
+            RequestRetryMode.Standard => RetryMode.Standard,
+            _ => RetryMode.Adaptive,
+        };
     }
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();

@@ -95,8 +95,9 @@ public class CloudFormationClientTests
     }
 
     [Fact]
-    public async Task Paces_its_calls_under_a_ten_a_second_limit_without_being_throttled()
+    public async Task A_burst_into_a_throttling_account_completes_in_adaptive_mode_where_standard_mode_gives_up()
     {
+        // CloudFormation documents no rate: the client is not paced until the account throttles it, then slows down.
         var scenario = new Scenario
         {
             Repositories = [],
@@ -104,12 +105,16 @@ public class CloudFormationClientTests
             RateLimits = new() { ["cloudformation:*"] = 10 },
         };
         await using var sandbox = await SandboxHost.StartAsync(scenario);
-        var recorder = new ServiceCallRecorder();
-        var client = SandboxClients.For(sandbox, recorder).CreateCloudFormation();
+        Task ReadAll(ICloudFormationClient client) =>
+            Task.WhenAll(Enumerable.Range(1, 30).Select(i => client.ListStackResourcesAsync($"PR{i}", CancellationToken.None).ToListAsync().AsTask()));
 
-        await Task.WhenAll(Enumerable.Range(1, 30).Select(i => client.ListStackResourcesAsync($"PR{i}", CancellationToken.None).ToListAsync().AsTask()));
+        var adaptive = new ServiceCallRecorder();
+        await ReadAll(SandboxClients.For(sandbox, adaptive).CreateCloudFormation());
 
-        Assert.Equal(30, sandbox.CallCount("cloudformation:ListStackResources"));
-        Assert.Empty(recorder.Retries);
+        Assert.NotEmpty(adaptive.Retries); // it was throttled, and every call still got through
+        Assert.InRange(adaptive.Retries.Count, 1, 30);
+        await using var fresh = await SandboxHost.StartAsync(scenario);
+        var standard = await Assert.ThrowsAsync<ServiceException>(() => ReadAll(SandboxClients.For(fresh, new(), retryMode: "standard").CreateCloudFormation()));
+        Assert.Equal("Throttling", standard.ErrorCode);
     }
 }

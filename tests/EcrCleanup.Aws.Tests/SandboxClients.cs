@@ -6,12 +6,13 @@ namespace EcrCleanup.Aws.Tests;
 /// <summary>The module's clients pointed at an in-process sandbox, with short retry delays.</summary>
 internal static class SandboxClients
 {
-    public static AwsClientFactory For(SandboxHost sandbox, ServiceCallRecorder recorder)
+    /// <param name="retryMode">AWS_RETRY_MODE; null for the module's default (adaptive).</param>
+    public static AwsClientFactory For(SandboxHost sandbox, ServiceCallRecorder recorder, string? retryMode = null)
     {
         // AWSSDK.Core's credential chain reads the process environment; every scenario here uses the default keys.
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", sandbox.AccessKeyId);
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", sandbox.SecretAccessKey);
-        var session = AwsSession.Create(new AwsConnectionOptions { Region = sandbox.Region, EndpointUrl = sandbox.BaseAddress }, _ => null);
+        var session = AwsSession.Create(new AwsConnectionOptions { Region = sandbox.Region, EndpointUrl = sandbox.BaseAddress }, name => name == "AWS_RETRY_MODE" ? retryMode : null);
         return new AwsClientFactory(session, recorder, retryBaseDelay: TimeSpan.FromMilliseconds(5));
     }
 }

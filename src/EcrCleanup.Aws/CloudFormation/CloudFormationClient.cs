@@ -24,19 +24,11 @@ internal sealed class CloudFormationClient : ICloudFormationClient
         "IMPORT_IN_PROGRESS", "IMPORT_COMPLETE", "IMPORT_ROLLBACK_IN_PROGRESS", "IMPORT_ROLLBACK_FAILED", "IMPORT_ROLLBACK_COMPLETE",
     ];
 
-    /// <summary>
-    /// CloudFormation documents no per-call rate for its read calls; accounts meet "Rate exceeded" at a few
-    /// calls a second. 8 a second keeps a large account's read (hundreds of stacks) from bouncing off it.
-    /// </summary>
-    internal const double CallRate = 8;
-
     private readonly AwsQueryProtocol _protocol;
-    private readonly RequestRateLimiter _limiter;
-
-    public CloudFormationClient(AwsServiceClient client, TimeProvider time)
+    /// <param name="client">CloudFormation documents no fixed rate for these calls, so nothing here paces them: the client's adaptive retry mode slows down when the account throttles.</param>
+    public CloudFormationClient(AwsServiceClient client)
     {
         _protocol = new AwsQueryProtocol(client, ApiVersion, Namespace);
-        _limiter = new RequestRateLimiter(CallRate, time);
     }
 
     public async IAsyncEnumerable<CloudFormationStack> ListStacksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -45,7 +37,7 @@ internal sealed class CloudFormationClient : ICloudFormationClient
         do
         {
             var parameters = AwsQueryProtocol.Members("StackStatusFilter", LiveStackStatuses).Concat(NextToken(nextToken));
-            var (stacks, next) = await CallAsync("ListStacks", null, parameters,
+            var (stacks, next) = await _protocol.CallAsync("ListStacks", null, parameters,
                 result => (Members(result, "StackSummaries").Select(ReadStack).ToList(), Text(result, "NextToken")), cancellationToken).ConfigureAwait(false);
             foreach (var stack in stacks)
             {
@@ -61,7 +53,7 @@ internal sealed class CloudFormationClient : ICloudFormationClient
     {
         try
         {
-            return await CallAsync("DescribeStacks", stackNameOrId, [KeyValuePair.Create("StackName", stackNameOrId)],
+            return await _protocol.CallAsync("DescribeStacks", stackNameOrId, [KeyValuePair.Create("StackName", stackNameOrId)],
                 result => Members(result, "Stacks").Select(ReadStack).FirstOrDefault(), cancellationToken).ConfigureAwait(false);
         }
         catch (ServiceException e) when (IsStackMissing(e))
@@ -76,7 +68,7 @@ internal sealed class CloudFormationClient : ICloudFormationClient
         do
         {
             var parameters = new[] { KeyValuePair.Create("StackName", stackNameOrId) }.Concat(NextToken(nextToken));
-            var (resources, next) = await CallAsync("ListStackResources", stackNameOrId, parameters, result => (
+            var (resources, next) = await _protocol.CallAsync("ListStackResources", stackNameOrId, parameters, result => (
                     Members(result, "StackResourceSummaries").Select(summary => new CloudFormationResource(
                         Required(summary, "LogicalResourceId"),
                         Text(summary, "PhysicalResourceId"),
@@ -111,10 +103,4 @@ internal sealed class CloudFormationClient : ICloudFormationClient
     private static string? Text(XElement parent, string name) => parent.Element(Namespace + name)?.Value;
 
     private static string Required(XElement parent, string name) => MalformedAnswerException.Required(Text(parent, name), $"<{name}>");
-
-    private async Task<T> CallAsync<T>(string operation, string? resource, IEnumerable<KeyValuePair<string, string>> parameters, Func<XElement, T> read, CancellationToken cancellationToken)
-    {
-        await _limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await _protocol.CallAsync(operation, resource, parameters, read, cancellationToken).ConfigureAwait(false);
-    }
 }

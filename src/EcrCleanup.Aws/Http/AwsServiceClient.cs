@@ -17,9 +17,12 @@ internal sealed class AwsServiceClient
     private readonly RetryStrategy _retry;
     private readonly TimeProvider _time;
     private readonly Func<AwsResponse, AwsError> _parseError;
+    private readonly AdaptiveRateLimiter? _adaptive;
 
-    public AwsServiceClient(AwsSession session, AwsServiceInfo service, HttpClient http, ServiceCallRecorder recorder, RetryStrategy retry, TimeProvider time, Func<AwsResponse, AwsError> parseError)
+    /// <param name="adaptive">The service's adaptive token bucket (retry mode adaptive), or null (standard).</param>
+    public AwsServiceClient(AwsSession session, AwsServiceInfo service, HttpClient http, ServiceCallRecorder recorder, RetryStrategy retry, TimeProvider time, Func<AwsResponse, AwsError> parseError, AdaptiveRateLimiter? adaptive)
     {
+        _adaptive = adaptive;
         _session = session;
         _service = service;
         _http = http;
@@ -39,6 +42,7 @@ internal sealed class AwsServiceClient
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var sentAt = _adaptive is null ? 0 : await _adaptive.AcquireAsync(cancellationToken).ConfigureAwait(false);
             _recorder.CallStarted(_service.DisplayName, request.Operation, request.Resource, attempt);
             AwsResponse response;
             try
@@ -62,6 +66,7 @@ internal sealed class AwsServiceClient
 
             if (response.StatusCode is >= 200 and < 300)
             {
+                _adaptive?.Update(throttled: false, sentAt);
                 try
                 {
                     return read(response);
@@ -81,6 +86,7 @@ internal sealed class AwsServiceClient
             }
 
             var error = _parseError(response);
+            _adaptive?.Update(RetryStrategy.IsThrottling(error.Code) || response.StatusCode == 429, sentAt);
             if (attempt < _retry.MaxAttempts && RetryStrategy.IsRetryable(error.Code, response.StatusCode))
             {
                 await WaitAsync(request, error.Code, _retry.Delay(attempt + 1, response.RetryAfter), cancellationToken).ConfigureAwait(false);
@@ -97,7 +103,7 @@ internal sealed class AwsServiceClient
     {
         if (RetryStrategy.IsThrottling(code))
         {
-            return $" (still throttled after {attempts} attempt(s); run again later, lower -ThrottleLimit, or raise AWS_MAX_ATTEMPTS)";
+            return $" (still throttled after {attempts} attempt(s); run again later, lower -ThrottleLimit, raise AWS_MAX_ATTEMPTS, or set AWS_RETRY_MODE=adaptive if it is standard)";
         }
 
         return code switch
