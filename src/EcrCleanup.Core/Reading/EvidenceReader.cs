@@ -66,11 +66,7 @@ public sealed class EvidenceReader
             }
         }
 
-        foreach (var warning in region.Warnings)
-        {
-            warnings.Enqueue(warning);
-        }
-
+        deployments = await Ask("Lambda", () => NameLatestAsync(functionReader, inventory, deployments, warnings, cancellationToken)).ConfigureAwait(false);
         deployments = await Ask("Lambda", () => ConfirmVersionsAsync(functionReader, inventory, deployments, cancellationToken)).ConfigureAwait(false);
 
         var evidence = new Evidence(inventory.Repository, _settings.Region, inventory.Images)
@@ -96,6 +92,34 @@ public sealed class EvidenceReader
     }
 
     /// <summary>
+    /// GetFunction for a $LATEST only where the listing's digest does not settle what it names: the digest is no image
+    /// of the repository (it may still name one of its tags), the repository's tags are mutable (the tag it names may
+    /// have moved to another image since it was deployed), or its image has no tag left (the tag it named may have been
+    /// removed and pushed again). In a repository with immutable tags whose deployed images keep them, this costs no call.
+    /// </summary>
+    private static async Task<IReadOnlyList<FunctionDeployment>> NameLatestAsync(FunctionReader reader, RepositoryInventory inventory, IReadOnlyList<FunctionDeployment> deployments, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    {
+        var images = inventory.Images.ToDictionary(i => i.Digest, StringComparer.Ordinal);
+        var tagsMayMove = !string.Equals(inventory.Repository.TagMutability, "IMMUTABLE", StringComparison.Ordinal);
+        var unnamed = deployments.Where(d => d.Qualifier == FunctionReader.Latest && d.Named is null
+            && (d.Digest is null || !images.TryGetValue(d.Digest, out var image) || tagsMayMove || image.Tags.Count == 0)).ToList();
+        if (unnamed.Count == 0)
+        {
+            return deployments;
+        }
+
+        var (read, gone) = await reader.AskAsync(unnamed, cancellationToken).ConfigureAwait(false);
+        foreach (var version in gone)
+        {
+            // Deleted since the listing, or one of the two answers is wrong: what the listing says it runs stays protected.
+            warnings.Enqueue($"Lambda listed function '{version.FunctionName}', then GetFunction said it does not exist; the image the listing says it runs stays protected.");
+        }
+
+        var named = read.ToDictionary(d => d.FunctionName, StringComparer.Ordinal);
+        return deployments.Select(d => d.Qualifier == FunctionReader.Latest && named.TryGetValue(d.FunctionName, out var withName) ? withName : d).ToList();
+    }
+
+    /// <summary>
     /// A published version of a function that runs this repository's images, whose listed digest is no image of
     /// the repository, is asked for with GetFunction: what it runs is then known from Lambda's own image URIs, not
     /// from the listing's CodeSha256 alone. In a healthy account there is none, and this costs no call.
@@ -105,7 +129,7 @@ public sealed class EvidenceReader
         var repository = inventory.Repository;
         var digests = inventory.Images.Select(i => i.Digest).ToHashSet(StringComparer.Ordinal);
         bool IsOurs(ImageReference? reference) => reference is not null && reference.IsIn(repository.RegistryId, _settings.Region, repository.Name);
-        var usingRepository = deployments.Where(d => d.Qualifier == FunctionReader.Latest && (IsOurs(d.Named) || IsOurs(d.Resolved)))
+        var usingRepository = deployments.Where(d => d.Qualifier == FunctionReader.Latest && (IsOurs(d.Named) || IsOurs(d.Resolved) || (d.Resolved is null && d.Digest is not null && digests.Contains(d.Digest))))
             .Select(d => d.FunctionName).ToHashSet(StringComparer.Ordinal);
         var unconfirmed = deployments.Where(d => d.Qualifier != FunctionReader.Latest && usingRepository.Contains(d.FunctionName) && (d.Digest is null || !digests.Contains(d.Digest))).ToList();
         if (unconfirmed.Count == 0)
@@ -113,7 +137,7 @@ public sealed class EvidenceReader
             return deployments;
         }
 
-        var confirmed = await reader.ReadVersionsAsync(unconfirmed, cancellationToken).ConfigureAwait(false);
+        var (confirmed, _) = await reader.AskAsync(unconfirmed, cancellationToken).ConfigureAwait(false);
         return deployments.Except(unconfirmed).Concat(confirmed).ToList();
     }
 

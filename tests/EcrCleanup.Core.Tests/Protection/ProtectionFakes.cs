@@ -29,6 +29,9 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
 
     public Dictionary<string, int> Calls { get; } = new();
 
+    /// <summary>The repository's imageTagMutability.</summary>
+    public string TagMutability { get; set; } = "MUTABLE";
+
     public string Repository => "owner/app";
 
     public static string Digest(string label) => "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(label))).ToLowerInvariant();
@@ -110,7 +113,7 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
     public Task<EcrRepository> DescribeRepositoryAsync(string repositoryName, CancellationToken cancellationToken)
     {
         Call("ECR:DescribeRepositories");
-        return Task.FromResult(new EcrRepository(Repo, Account, $"{Account}.dkr.ecr.{Region}.amazonaws.com/{Repo}", null, "MUTABLE", null));
+        return Task.FromResult(new EcrRepository(Repo, Account, $"{Account}.dkr.ecr.{Region}.amazonaws.com/{Repo}", null, TagMutability, null));
     }
 
     public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, [EnumeratorCancellation] CancellationToken cancellationToken)

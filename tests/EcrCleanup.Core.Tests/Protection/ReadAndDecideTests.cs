@@ -145,6 +145,61 @@ public class ReadAndDecideTests
     }
 
     [Fact]
+    public async Task In_a_repository_with_immutable_tags_the_listing_alone_protects_what_every_latest_runs()
+    {
+        world.TagMutability = "IMMUTABLE";
+        var worker = world.AddImage("worker", 40, "lancedb-" + Sha("w1")[..7]);
+        world.AddFunction(production, "prod-worker", worker, logicalId: "Worker");
+        world.AddLooseFunction("by-hand", worker);
+
+        var result = await Run();
+
+        Assert.Contains(For(result, live), p => p.Reason == ProtectionReason.Deployed && p.FunctionName == "prod-api" && p.Qualifier == "$LATEST");
+        Assert.Contains(For(result, worker), p => p.Reason == ProtectionReason.Deployed && p.FunctionName == "prod-worker");
+        Assert.Contains(For(result, worker), p => p.Reason == ProtectionReason.DeployedOutsideStacks && p.FunctionName == "by-hand");
+        Assert.False(world.Calls.ContainsKey("Lambda:GetFunction")); // a tag cannot move: the digest settles what each names
+    }
+
+    [Fact]
+    public async Task In_a_repository_with_mutable_tags_asks_each_latest_for_the_tag_it_names()
+    {
+        world.AddFunction(production, "prod-worker", live, logicalId: "Worker");
+
+        await Run();
+
+        Assert.Equal(2, world.Calls["Lambda:GetFunction"]); // the tag may have moved since it was deployed
+    }
+
+    [Fact]
+    public async Task Even_with_immutable_tags_asks_a_latest_whose_image_lost_its_tags_and_protects_where_the_tag_went()
+    {
+        // The tag was removed from the image the function runs and pushed again onto another image.
+        world.TagMutability = "IMMUTABLE";
+        var untagged = world.AddImage("untagged", 40);
+        var retagged = world.AddImage("retagged", 10, "lancedb-" + Sha("r1")[..7]);
+        world.AddFunction(production, "prod-worker", untagged, tag: retagged.Tags[0], logicalId: "Worker");
+
+        var result = await Run();
+
+        Assert.Contains(For(result, untagged), p => p.Reason == ProtectionReason.Deployed && p.FunctionName == "prod-worker");
+        Assert.Contains(For(result, retagged), p => p.Reason == ProtectionReason.Deployed && p.FunctionName == "prod-worker");
+        Assert.Equal(1, world.Calls["Lambda:GetFunction"]); // prod-worker only: prod-api's image keeps its tag
+    }
+
+    [Fact]
+    public async Task Even_with_immutable_tags_asks_a_latest_whose_digest_is_no_image_of_the_repository()
+    {
+        world.TagMutability = "IMMUTABLE";
+        var named = world.AddImage("named", 10, "lancedb-" + Sha("n1")[..7]);
+        world.AddLooseFunction("other", null, tag: named.Tags[0]); // runs an image that is not here, names one that is
+
+        var result = await Run();
+
+        Assert.Contains(For(result, named), p => p.Reason == ProtectionReason.DeployedOutsideStacks && p.FunctionName == "other");
+        Assert.Equal(1, world.Calls["Lambda:GetFunction"]);
+    }
+
+    [Fact]
     public async Task Protects_every_published_version_from_the_listing_alone()
     {
         var v6 = world.AddImage("v6", 300);
