@@ -17,9 +17,8 @@ public static class ImageInventory
     /// <param name="progress">Told the number of images read so far, after each page.</param>
     public static async Task<RepositoryInventory> LoadAsync(IEcrClient ecr, string repositoryName, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        // DescribeRepositories first: an unknown repository is then a clear RepositoryNotFoundException.
-        var repository = await ecr.DescribeRepositoryAsync(repositoryName, cancellationToken).ConfigureAwait(false);
-
+        // Asked at the same time as the images: an unknown repository is a RepositoryNotFoundException from either.
+        var describing = ecr.DescribeRepositoryAsync(repositoryName, cancellationToken);
         var images = new List<EcrImage>();
         await foreach (var image in ecr.DescribeImagesAsync(repositoryName, cancellationToken).ConfigureAwait(false))
         {
@@ -31,6 +30,7 @@ public static class ImageInventory
         }
 
         progress?.Report(images.Count);
+        var repository = await describing.ConfigureAwait(false);
 
         var withReferences = images.Where(CanCarryReferences).Select(i => i.Digest).ToArray();
         if (withReferences.Length == 0)

@@ -34,20 +34,21 @@ internal sealed partial class StackReader
 
     public async Task<StackScan> ReadAsync(CancellationToken cancellationToken)
     {
-        var production = await _cloudFormation.DescribeStackAsync(_settings.ProductionStackName, cancellationToken).ConfigureAwait(false)
-            ?? throw new ProtectionException(ProtectionException.ProductionStackNotFound, "CloudFormation",
-                $"The production stack '{_settings.ProductionStackName}' does not exist in {_settings.Region}. Without it nothing can be known to be deployed, so nothing is decided. Check -ProductionStackName (PRODUCTION_STACK_NAME) and -Region.");
-
-        var roots = new List<(CloudFormationStack Stack, DeploymentEnvironment Environment, int? PullRequest)> { (production, DeploymentEnvironment.Production, null) };
+        // The production stack is described while the stacks are listed: neither needs the other's answer.
+        var describing = _cloudFormation.DescribeStackAsync(_settings.ProductionStackName, cancellationToken);
         var listed = new Dictionary<string, CloudFormationStack>(StringComparer.Ordinal);
         await foreach (var stack in _cloudFormation.ListStacksAsync(cancellationToken).ConfigureAwait(false))
         {
             listed[stack.StackId] = stack;
-            if (!stack.IsNested && stack.StackName.StartsWith(_settings.PullRequestStackPrefix, StringComparison.Ordinal) && stack.StackId != production.StackId)
-            {
-                roots.Add((stack, DeploymentEnvironment.PullRequest, PullRequestNumber(stack.StackName)));
-            }
         }
+
+        var production = await describing.ConfigureAwait(false)
+            ?? throw new ProtectionException(ProtectionException.ProductionStackNotFound, "CloudFormation",
+                $"The production stack '{_settings.ProductionStackName}' does not exist in {_settings.Region}. Without it nothing can be known to be deployed, so nothing is decided. Check -ProductionStackName (PRODUCTION_STACK_NAME) and -Region.");
+        var roots = new List<(CloudFormationStack Stack, DeploymentEnvironment Environment, int? PullRequest)> { (production, DeploymentEnvironment.Production, null) };
+        roots.AddRange(listed.Values
+            .Where(stack => !stack.IsNested && stack.StackName.StartsWith(_settings.PullRequestStackPrefix, StringComparison.Ordinal) && stack.StackId != production.StackId)
+            .Select(stack => (stack, DeploymentEnvironment.PullRequest, PullRequestNumber(stack.StackName))));
 
         var functions = new ConcurrentDictionary<string, StackFunction>(StringComparer.Ordinal);
         var inProgress = new ConcurrentBag<CloudFormationStack>();

@@ -110,10 +110,11 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
         }
     }
 
-    public Task<EcrRepository> DescribeRepositoryAsync(string repositoryName, CancellationToken cancellationToken)
+    public async Task<EcrRepository> DescribeRepositoryAsync(string repositoryName, CancellationToken cancellationToken)
     {
         Call("ECR:DescribeRepositories");
-        return Task.FromResult(new EcrRepository(Repo, Account, $"{Account}.dkr.ecr.{Region}.amazonaws.com/{Repo}", null, TagMutability, null));
+        await GateAsync("ECR:DescribeRepositories");
+        return new EcrRepository(Repo, Account, $"{Account}.dkr.ecr.{Region}.amazonaws.com/{Repo}", null, TagMutability, null);
     }
 
     public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -152,10 +153,11 @@ internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILamb
         }
     }
 
-    public Task<CloudFormationStack?> DescribeStackAsync(string stackNameOrId, CancellationToken cancellationToken)
+    public async Task<CloudFormationStack?> DescribeStackAsync(string stackNameOrId, CancellationToken cancellationToken)
     {
         Call("CloudFormation:DescribeStacks");
-        return Task.FromResult(Stacks.FirstOrDefault(s => s.StackId == stackNameOrId || (s.StackName == stackNameOrId && s.Status != "DELETE_COMPLETE")));
+        await GateAsync("CloudFormation:DescribeStacks");
+        return Stacks.FirstOrDefault(s => s.StackId == stackNameOrId || (s.StackName == stackNameOrId && s.Status != "DELETE_COMPLETE"));
     }
 
     public async IAsyncEnumerable<CloudFormationResource> ListStackResourcesAsync(string stackNameOrId, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -35,6 +35,18 @@ public class ReadAndDecideTests
     }
 
     [Fact]
+    public async Task Within_a_source_asks_at_once_what_does_not_depend_on_another_answer()
+    {
+        // The repository is described while its images are listed; the production stack while the stacks are listed.
+        world.WaitFor["ECR:DescribeRepositories"] = ["ECR:DescribeImages"];
+        world.WaitFor["CloudFormation:DescribeStacks"] = ["CloudFormation:ListStacks"];
+
+        var result = await Run();
+
+        Assert.Contains(For(result, live), p => p.Reason == ProtectionReason.Deployed);
+    }
+
+    [Fact]
     public async Task A_source_that_fails_stops_the_others_and_is_the_one_named()
     {
         world.WaitFor["ECR:DescribeImages"] = ["GitHub:ListPullRequests"];
