@@ -17,16 +17,25 @@ public static class ImageInventory
     /// <param name="progress">Told the number of images read so far, after each page.</param>
     public static async Task<RepositoryInventory> LoadAsync(IEcrClient ecr, string repositoryName, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        // Asked at the same time as the images: an unknown repository is a RepositoryNotFoundException from either.
+        // Asked at the same time as the images. When both fail (an unknown repository, no permission), the
+        // repository's own failure is the one reported: it names the repository, not a page of it.
         var describing = ecr.DescribeRepositoryAsync(repositoryName, cancellationToken);
         var images = new List<EcrImage>();
-        await foreach (var image in ecr.DescribeImagesAsync(repositoryName, cancellationToken).ConfigureAwait(false))
+        try
         {
-            images.Add(image);
-            if (images.Count % 100 == 0)
+            await foreach (var image in ecr.DescribeImagesAsync(repositoryName, cancellationToken).ConfigureAwait(false))
             {
-                progress?.Report(images.Count);
+                images.Add(image);
+                if (images.Count % 100 == 0)
+                {
+                    progress?.Report(images.Count);
+                }
             }
+        }
+        catch (Exception)
+        {
+            await describing.ConfigureAwait(false);
+            throw;
         }
 
         progress?.Report(images.Count);
