@@ -12,8 +12,8 @@ namespace EcrCleanup;
 /// <summary>The services a run reads and deletes through; <see cref="GitHub"/> is null when GitHub is skipped.</summary>
 public sealed record CleanupServices(IEcrClient Ecr, ICloudFormationClient CloudFormation, ILambdaClient Lambda, IGitHubClient? GitHub, ServiceCallRecorder Calls);
 
-/// <summary>How deletions are asked for and told about: ShouldProcess per image, and each result as it is known.</summary>
-public sealed record DeletionCallbacks(Func<CleanupCandidate, Task<bool>> Confirm, Action<DeletionResult> Report, IDeletionJournal? Journal = null);
+/// <summary>How deletions are asked for and told about: ShouldProcess per image (all asked in one turn, an answer each), and each result as it is known.</summary>
+public sealed record DeletionCallbacks(Func<IReadOnlyList<CleanupCandidate>, Task<IReadOnlyList<bool>>> Confirm, Action<DeletionResult> Report, IDeletionJournal? Journal = null);
 
 /// <summary>
 /// One cleanup of one repository, in the module's three steps: the read gathers evidence from every source, the

@@ -26,13 +26,13 @@ public sealed class DeletionRunner
 
     /// <param name="candidates">One repository's candidates, as decided.</param>
     /// <param name="readAgain">The repository as it is now, read just before deleting (in a dry run, what the plan was decided from).</param>
-    /// <param name="confirm">Asked once per image about to be deleted (ShouldProcess); false skips it. Also asked in a dry run, to show it.</param>
+    /// <param name="confirm">Asked once, with every image about to be deleted, in order, for an answer per image (ShouldProcess per image); false skips it. Also asked in a dry run, to show them.</param>
     /// <param name="report">Told each result as it is known.</param>
     public async Task<IReadOnlyList<DeletionResult>> RunAsync(
         string repository,
         IReadOnlyList<CleanupCandidate> candidates,
         Func<CancellationToken, Task<RepositoryNow>> readAgain,
-        Func<CleanupCandidate, Task<bool>> confirm,
+        Func<IReadOnlyList<CleanupCandidate>, Task<IReadOnlyList<bool>>> confirm,
         Action<DeletionResult> report,
         CancellationToken cancellationToken)
     {
@@ -64,14 +64,18 @@ public sealed class DeletionRunner
         var now = await readAgain(cancellationToken).ConfigureAwait(false);
         CheckLimits(repository, deletions.Count, now.Images.Count);
 
+        var rechecked = deletions.Select(candidate => (Candidate: candidate, Why: Recheck(candidate, now))).ToList();
+        var toConfirm = rechecked.Where(r => r.Why is null).Select(r => r.Candidate).ToList();
+        var answers = toConfirm.Count == 0 ? [] : await confirm(toConfirm).ConfigureAwait(false);
+        var confirmed = toConfirm.Zip(answers).Where(p => p.Second).Select(p => p.First).ToHashSet();
         var approved = new List<CleanupCandidate>();
-        foreach (var candidate in deletions)
+        foreach (var (candidate, why) in rechecked)
         {
-            if (Recheck(candidate, now) is { } why)
+            if (why is not null)
             {
                 Record(Skip(candidate, why));
             }
-            else if (!await confirm(candidate).ConfigureAwait(false))
+            else if (!confirmed.Contains(candidate))
             {
                 Record(_options.DryRun ? new DeletionResult(candidate, DeletionOutcome.WouldDelete, _time.GetUtcNow()) : Skip(candidate, "declined"));
             }

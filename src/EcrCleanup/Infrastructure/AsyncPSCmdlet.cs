@@ -74,16 +74,19 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
     protected void Error(ErrorRecord record) => Post(() => WriteError(record));
 
-    /// <summary>Asks <see cref="Cmdlet.ShouldProcess(string, string)"/> on the pipeline thread and waits for the answer; Ctrl+C ends the wait.</summary>
-    protected async Task<bool> ShouldProcessAsync(string target, string action)
+    /// <summary>
+    /// Asks <see cref="Cmdlet.ShouldProcess(string, string)"/> for each target, in order, in one turn of the pipeline
+    /// thread (a thread switch per target would cost more than the question), and waits for the answers; Ctrl+C ends the wait.
+    /// </summary>
+    protected async Task<IReadOnlyList<bool>> ShouldProcessAsync(IReadOnlyList<string> targets, string action)
     {
-        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<IReadOnlyList<bool>>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = CancelToken.Register(() => answer.TrySetCanceled(CancelToken));
         Post(() =>
         {
             try
             {
-                answer.TrySetResult(ShouldProcess(target, action));
+                answer.TrySetResult(targets.Select(target => ShouldProcess(target, action)).ToArray());
             }
             catch (Exception e)
             {

@@ -160,22 +160,29 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
         var whatIf = WhatIfRequested();
         var activity = dryRun ? $"What if: deleting images from '{repository}'" : $"Deleting images from '{repository}'";
         var done = 0;
-        Task<bool> Confirm(CleanupCandidate candidate)
+        Task<IReadOnlyList<bool>> Confirm(IReadOnlyList<CleanupCandidate> candidates)
         {
-            var target = candidate.Image.ToString();
             if (dryRun && !whatIf)
             {
-                Verbose($"Dry run: would delete {target}: {candidate.Reason}");
-                return Task.FromResult(false);
+                foreach (var candidate in candidates)
+                {
+                    Verbose($"Dry run: would delete {candidate.Image}: {candidate.Reason}");
+                }
+
+                return Task.FromResult<IReadOnlyList<bool>>(candidates.Select(_ => false).ToArray());
             }
 
             if (force && !whatIf)
             {
-                Verbose($"Deleting {target}: {candidate.Reason}");
-                return Task.FromResult(true);
+                foreach (var candidate in candidates)
+                {
+                    Verbose($"Deleting {candidate.Image}: {candidate.Reason}");
+                }
+
+                return Task.FromResult<IReadOnlyList<bool>>(candidates.Select(_ => true).ToArray());
             }
 
-            return ShouldProcessAsync(target, "Delete image");
+            return ShouldProcessAsync(candidates.Select(c => c.Image.ToString()).ToArray(), "Delete image");
         }
 
         void Report(DeletionResult result)

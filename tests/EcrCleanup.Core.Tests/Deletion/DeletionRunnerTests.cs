@@ -19,7 +19,7 @@ public class DeletionRunnerTests
             "app",
             candidates,
             async token => RepositoryNow.Of(await ecr.DescribeImagesAsync("app", token).ToListAsync(token), decidedAgain),
-            c => Task.FromResult(confirm?.Invoke(c) ?? true),
+            asked => Task.FromResult<IReadOnlyList<bool>>(asked.Select(c => confirm?.Invoke(c) ?? true).ToArray()),
             _ => { },
             CancellationToken.None);
 

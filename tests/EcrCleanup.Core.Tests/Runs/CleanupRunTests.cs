@@ -37,7 +37,7 @@ public class CleanupRunTests
         new(new CleanupSettings(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = retention } },
             new CleanupServices(world, world, world, world, new ServiceCallRecorder()), TimeProvider.System);
 
-    private DeletionCallbacks Callbacks(bool confirm = true) => new(c => { asked.Add(c); return Task.FromResult(confirm); }, _ => { });
+    private DeletionCallbacks Callbacks(bool confirm = true) => new(candidates => { asked.AddRange(candidates); return Task.FromResult<IReadOnlyList<bool>>(candidates.Select(_ => confirm).ToArray()); }, _ => { });
 
     [Fact]
     public async Task Reads_decides_deletes_and_reports_reading_the_images_again_just_before_deleting()
