@@ -45,7 +45,7 @@ public sealed record CleanupSettings
     public ProductionHistorySource HistorySource { get; init; } = ProductionHistorySource.Auto;
 
     /// <summary>How many stacks, functions or pull requests are read at once.</summary>
-    public int ThrottleLimit { get; init; } = 8;
+    public int ThrottleLimit { get; init; } = 32;
 
     /// <summary>How many pages of 100 deployments or commits are read, at most, to find the retained production builds.</summary>
     public int MaxHistoryPages { get; init; } = 20;

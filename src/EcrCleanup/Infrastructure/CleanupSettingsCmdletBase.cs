@@ -55,10 +55,10 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
     [Parameter]
     public SwitchParameter SkipGitHub { get; set; }
 
-    /// <summary>How many stacks, functions or pull requests are read at once. Default: 8.</summary>
+    /// <summary>How many stacks, functions or pull requests are read at once. Default: 32.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = 8;
+    public int ThrottleLimit { get; set; } = 32;
 
     /// <summary>A regular expression for commit tags, with a named group 'sha'. Default: any name, a dash, 7 to 40 hex digits.</summary>
     [Parameter]
