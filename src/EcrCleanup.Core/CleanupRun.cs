@@ -44,8 +44,9 @@ public sealed class CleanupRun
     public async Task<CleanupDecisions> DecideAsync(IEnumerable<ProtectedImage>? external, CancellationToken cancellationToken)
     {
         var reader = new EvidenceReader(Settings, _services.Ecr, _services.CloudFormation, _services.Lambda, _services.GitHub, _engine.HasRetainedBuilds, _progress);
+        var started = _time.GetTimestamp();
         var evidence = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return _engine.Decide(evidence, external, Settings);
+        return _engine.Decide(evidence with { ReadDuration = _time.GetElapsedTime(started) }, external, Settings);
     }
 
     /// <summary>

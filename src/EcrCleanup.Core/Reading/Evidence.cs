@@ -35,6 +35,9 @@ public sealed record Evidence(EcrRepository Repository, string Region, IReadOnly
     /// <summary>What the read noticed and could go on with (a stack names a function that does not exist).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 
+    /// <summary>How long reading every source took.</summary>
+    public TimeSpan ReadDuration { get; init; }
+
     /// <summary>The container-image functions read.</summary>
     public int FunctionCount => Deployments.Select(d => d.FunctionName).Distinct(StringComparer.Ordinal).Count();
 

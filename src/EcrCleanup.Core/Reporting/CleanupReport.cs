@@ -67,6 +67,9 @@ public sealed record CleanupReport
 
     public required TimeSpan Duration { get; init; }
 
+    /// <summary>The part of <see cref="Duration"/> spent reading the sources (the first read, not the re-check before deleting).</summary>
+    public required TimeSpan ReadDuration { get; init; }
+
     public required ReportConfiguration Configuration { get; init; }
 
     /// <summary>True when any deletion failed: the run's exit code is then non-zero.</summary>

@@ -50,6 +50,7 @@ public static class CleanupReportBuilder
                 .Select(r => $"Not deleted: {r.Candidate.Image} ({r.SkipReason})")).ToList(),
             Calls = calls,
             Duration = finished - started,
+            ReadDuration = decided.Evidence.ReadDuration,
             Configuration = configuration,
         };
     }

@@ -97,7 +97,7 @@ public static class ReportRenderer
         Row("GitHub repository:", report.Configuration.GitHubRepository ?? "(skipped)");
         Line();
         Line("Run:");
-        Row("Duration:", string.Create(CultureInfo.InvariantCulture, $"{report.Duration.TotalSeconds:0.0}s"));
+        Row("Duration:", string.Create(CultureInfo.InvariantCulture, $"{report.Duration.TotalSeconds:0.0}s (reading {report.ReadDuration.TotalSeconds:0.0}s)"));
         Row("Calls:", string.Join(", ", report.Calls.Select(c => $"{c.Key} {c.Value}")));
         return SecretRedactor.Redact(b.ToString());
     }
@@ -108,7 +108,7 @@ public static class ReportRenderer
         void Line(string text = "") => b.Append(text).Append('\n');
         Line($"## ECR image cleanup: `{report.Repository}` ({report.Mode})");
         Line();
-        Line($"{report.ExecutionTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC, {report.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
+        Line($"{report.ExecutionTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC, {report.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s (reading {report.ReadDuration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s)");
         Line();
         Line("| | images |");
         Line("| --- | ---: |");
@@ -222,6 +222,7 @@ public static class ReportRenderer
             ["configuration"] = JsonSerializer.SerializeToNode(report.Configuration),
             ["calls"] = JsonSerializer.SerializeToNode(report.Calls),
             ["durationSeconds"] = Math.Round(report.Duration.TotalSeconds, 3),
+            ["readSeconds"] = Math.Round(report.ReadDuration.TotalSeconds, 3),
         };
         return SecretRedactor.Redact(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }

@@ -54,6 +54,18 @@ public class CleanupRunTests
     }
 
     [Fact]
+    public async Task The_report_says_how_long_reading_took_within_the_whole_run()
+    {
+        // ECR answers only after 200 ms: reading takes at least that, and the run at least as long as reading.
+        world.WaitFor["ECR:DescribeImages"] = ["Slow:Never"];
+        _ = Task.Delay(200).ContinueWith(_ => world.Started.GetOrAdd("Slow:Never", _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(), TaskScheduler.Default);
+
+        var report = await Run().RunAsync(new DeletionOptions { DryRun = true }, Callbacks(confirm: false), _ => { }, CancellationToken.None);
+
+        Assert.InRange(report.ReadDuration, TimeSpan.FromMilliseconds(190), report.Duration);
+    }
+
+    [Fact]
     public async Task A_dry_run_reads_the_images_once_and_deletes_nothing()
     {
         var report = await Run().RunAsync(new DeletionOptions { DryRun = true }, Callbacks(confirm: false), _ => { }, CancellationToken.None);
