@@ -68,6 +68,12 @@ public sealed class CleanupEngine
     }
 
     /// <summary>
+    /// Whether the production history will be read whatever the evidence: build #1 is what production runs now, so
+    /// keeping more than one build needs at least a page of history. The reader then asks for it with the other sources.
+    /// </summary>
+    public bool NeedsProductionHistory => Policy.ProductionRetentionCount > 1;
+
+    /// <summary>
     /// Whether the production history holds enough to number the retained builds: the reader reads no older page
     /// once this is true. The same numbering as the decisions (<see cref="RankProductionBuilds"/>).
     /// </summary>

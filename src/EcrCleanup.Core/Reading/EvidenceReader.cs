@@ -19,12 +19,15 @@ public sealed class EvidenceReader
     private readonly ILambdaClient _lambda;
     private readonly IGitHubClient? _github;
     private readonly Func<Evidence, bool> _historyIsEnough;
+    private readonly bool _historyIsNeeded;
     private readonly Action<ReadProgress>? _progress;
 
     /// <param name="github">Null when GitHub is skipped: no open pull requests and no production history are read.</param>
     /// <param name="historyIsEnough">Asked after each page of production history: true once the decisions need no older page.</param>
-    public EvidenceReader(CleanupSettings settings, IEcrClient ecr, ICloudFormationClient cloudFormation, ILambdaClient lambda, IGitHubClient? github, Func<Evidence, bool> historyIsEnough, Action<ReadProgress>? progress = null)
+    /// <param name="historyIsNeeded">True when the first page of production history will be needed whatever the evidence: it is then read with the other sources.</param>
+    public EvidenceReader(CleanupSettings settings, IEcrClient ecr, ICloudFormationClient cloudFormation, ILambdaClient lambda, IGitHubClient? github, Func<Evidence, bool> historyIsEnough, bool historyIsNeeded, Action<ReadProgress>? progress = null)
     {
+        _historyIsNeeded = historyIsNeeded;
         _settings = settings;
         _ecr = ecr;
         _cloudFormation = cloudFormation;
@@ -36,17 +39,43 @@ public sealed class EvidenceReader
 
     public async Task<Evidence> ReadAsync(CancellationToken cancellationToken)
     {
-        var warnings = new ConcurrentQueue<string>();
-        // The sources are independent (and have separate quotas): every one starts at once. What depends on two of them
-        // (which function a stack deploys, which history page is the last needed) follows.
-        var functionReader = new FunctionReader(_lambda, _settings, _progress);
         var github = _github is null ? null : new GitHubReader(_github, _settings, _progress);
+        // The production history's pages, newest first, read as the decisions need them.
+        var history = github?.ReadProductionHistoryAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            return await ReadAsync(github, history, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (history is not null)
+            {
+                await history.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<Evidence> ReadAsync(GitHubReader? github, IAsyncEnumerator<IReadOnlyList<string>>? history, CancellationToken cancellationToken)
+    {
+        var warnings = new ConcurrentQueue<string>();
+        // The sources are independent (and have separate quotas): every one starts at once, and with them the first
+        // page of production history when it will be needed anyway. What depends on two of them (which function a stack
+        // deploys, which history page is the last needed) follows.
+        var functionReader = new FunctionReader(_lambda, _settings, _progress);
         RepositoryInventory inventory = null!;
         StackScan stacks = null!;
         RegionFunctions region = null!;
         IReadOnlyDictionary<string, int>? pullRequests = null;
+        var firstHistoryPage = history is not null && _historyIsNeeded ? history.MoveNextAsync().AsTask() : null;
         await AllAsync(
             cancellationToken,
+            async _ =>
+            {
+                if (firstHistoryPage is not null)
+                {
+                    await Ask("GitHub", () => firstHistoryPage).ConfigureAwait(false);
+                }
+            },
             async token => inventory = await Ask("ECR", () => ImageInventory.LoadAsync(_ecr, _settings.RepositoryName, null, token)).ConfigureAwait(false),
             async token => stacks = await Ask("CloudFormation", () => new StackReader(_cloudFormation, _settings, _progress).ReadAsync(token)).ConfigureAwait(false),
             async token => region = await Ask("Lambda", () => functionReader.ReadRegionAsync(token)).ConfigureAwait(false),
@@ -79,8 +108,8 @@ public sealed class EvidenceReader
         if (github is not null)
         {
             evidence = evidence with { OpenPullRequests = pullRequests };
-            var history = await Ask("GitHub", () => ReadHistoryAsync(github, evidence, cancellationToken)).ConfigureAwait(false);
-            evidence = evidence with { ProductionHistory = history, ProductionHistorySource = github.Source };
+            var productionHistory = await Ask("GitHub", () => ReadHistoryAsync(github, history!, firstHistoryPage, evidence, cancellationToken)).ConfigureAwait(false);
+            evidence = evidence with { ProductionHistory = productionHistory, ProductionHistorySource = github.Source };
             if (_settings.HistorySource == ProductionHistorySource.Auto && github.Source == ProductionHistorySource.Commits
                 && await Ask("GitHub", () => github.ReadDeploymentEnvironmentsAsync(cancellationToken)).ConfigureAwait(false) is { Count: > 0 } environments)
             {
@@ -145,17 +174,19 @@ public sealed class EvidenceReader
         deployments.Select(d => d.FunctionName).Where(name => !region.Listed.Contains(name)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Production history, newest first, a whole page at a time, until the decisions need no older page; none at all stops the run.</summary>
-    private async Task<IReadOnlyList<string>> ReadHistoryAsync(GitHubReader reader, Evidence evidence, CancellationToken cancellationToken)
+    /// <param name="firstPage">The first page's move, when it was asked for with the other sources.</param>
+    private async Task<IReadOnlyList<string>> ReadHistoryAsync(GitHubReader reader, IAsyncEnumerator<IReadOnlyList<string>> pages, Task<bool>? firstPage, Evidence evidence, CancellationToken cancellationToken)
     {
         var history = new List<string>();
-        if (_historyIsEnough(evidence with { ProductionHistory = history }))
+        if (firstPage is null && _historyIsEnough(evidence with { ProductionHistory = history }))
         {
             return history;
         }
 
-        await foreach (var page in reader.ReadProductionHistoryAsync(cancellationToken).ConfigureAwait(false))
+        while (firstPage is not null ? await firstPage.ConfigureAwait(false) : await pages.MoveNextAsync().ConfigureAwait(false))
         {
-            history.AddRange(page);
+            firstPage = null;
+            history.AddRange(pages.Current);
             if (_historyIsEnough(evidence with { ProductionHistory = history }))
             {
                 break;

@@ -47,6 +47,25 @@ public class ReadAndDecideTests
     }
 
     [Fact]
+    public async Task Asks_for_the_first_page_of_production_history_with_the_sources_when_more_than_one_build_is_kept()
+    {
+        // Retention 3: builds #2 and #3 come from the history, whatever the sources say; ECR answers only once it is asked.
+        world.WaitFor["ECR:DescribeImages"] = ["GitHub:ListDeployments"];
+
+        var result = await Run();
+
+        Assert.Contains(For(result, live), p => p.Reason == ProtectionReason.Deployed);
+    }
+
+    [Fact]
+    public async Task Keeping_one_build_reads_no_production_history()
+    {
+        await Run(Settings with { Policy = new CleanupPolicy { ProductionRetentionCount = 1 } });
+
+        Assert.False(world.Calls.ContainsKey("GitHub:ListDeployments") || world.Calls.ContainsKey("GitHub:ListCommits")); // build #1 is what production runs
+    }
+
+    [Fact]
     public async Task A_source_that_fails_stops_the_others_and_is_the_one_named()
     {
         world.WaitFor["ECR:DescribeImages"] = ["GitHub:ListPullRequests"];
