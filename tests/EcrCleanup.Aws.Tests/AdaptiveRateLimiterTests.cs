@@ -62,16 +62,16 @@ public class AdaptiveRateLimiterTests
         var inFlight = Enumerable.Range(0, 8).Select(_ => limiter.AcquireAsync(CancellationToken.None).Result).ToArray();
         time.Advance(TimeSpan.FromMilliseconds(30));
 
-        limiter.Update(throttled: true, inFlight[0]);
+        Assert.True(limiter.Update(throttled: true, inFlight[0]));
         var afterFirst = limiter.Rate;
         foreach (var sentAt in inFlight[1..])
         {
-            limiter.Update(throttled: true, sentAt);
+            Assert.False(limiter.Update(throttled: true, sentAt)); // already answered by the cut: not the call's own
         }
 
         Assert.Equal(afterFirst, limiter.Rate);
         var sentAfterCut = await AcquireWithinAsync(limiter);
-        limiter.Update(throttled: true, sentAfterCut);
+        Assert.True(limiter.Update(throttled: true, sentAfterCut));
         Assert.True(limiter.Rate < afterFirst, "a throttle of a call sent at the new rate cuts again");
     }
 

@@ -117,4 +117,27 @@ public class CloudFormationClientTests
         var standard = await Assert.ThrowsAsync<ServiceException>(() => ReadAll(SandboxClients.For(fresh, new(), retryMode: "standard").CreateCloudFormation()));
         Assert.Equal("Throttling", standard.ErrorCode);
     }
+
+    [Fact]
+    public async Task In_adaptive_mode_a_throttle_of_a_call_sent_before_the_client_slowed_down_costs_no_attempt()
+    {
+        // Two calls in flight together are both throttled: the first answer slows the client down and is that call's
+        // attempt; the second belongs to the rate already abandoned, so with a single attempt allowed it is asked again.
+        var scenario = new Scenario
+        {
+            Repositories = [],
+            LatencyMs = 100,
+            Stacks = [new() { Name = "PR1", Status = "CREATE_COMPLETE" }, new() { Name = "PR2", Status = "CREATE_COMPLETE" }],
+            Faults = [new() { Service = "cloudformation", Operation = "ListStackResources", Match = "PR", Error = "Throttling", Times = 2 }],
+        };
+        await using var sandbox = await SandboxHost.StartAsync(scenario);
+        var client = SandboxClients.For(sandbox, new(), maxAttempts: "1").CreateCloudFormation();
+
+        var reads = new[] { "PR1", "PR2" }.Select(name => client.ListStackResourcesAsync(name, CancellationToken.None).ToListAsync().AsTask()).ToArray();
+        await Task.WhenAll(reads).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Assert.Equal(1, reads.Count(r => r.IsFaulted));
+        Assert.Equal(1, reads.Count(r => r.IsCompletedSuccessfully));
+        Assert.Equal(3, sandbox.CallCount("cloudformation:ListStackResources"));
+    }
 }

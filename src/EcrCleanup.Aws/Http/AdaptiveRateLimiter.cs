@@ -92,7 +92,11 @@ internal sealed class AdaptiveRateLimiter
     }
 
     /// <summary>Learns from an answer to an attempt sent at <paramref name="sentAt"/>: a throttling one, or any other.</summary>
-    public void Update(bool throttled, double sentAt)
+    /// <returns>
+    /// False for a throttling answer to a call sent before the last cut: the rate now in force already answers it, so the
+    /// caller need not count it as the call's own; true for any other answer.
+    /// </returns>
+    public bool Update(bool throttled, double sentAt)
     {
         lock (_gate)
         {
@@ -103,7 +107,7 @@ internal sealed class AdaptiveRateLimiter
             {
                 if (sentAt < _lastCut)
                 {
-                    return;
+                    return false;
                 }
 
                 var rateToUse = _enabled ? Math.Min(SendingRate(now), _fillRate) : AcceptedRate(now);
@@ -125,7 +129,7 @@ internal sealed class AdaptiveRateLimiter
                 {
                     _recentSuccesses.Enqueue(now);
                     AcceptedRate(now);
-                    return;
+                    return true;
                 }
 
                 calculated = (ScaleConstant * Math.Pow(now - _lastThrottle - _timeWindow, 3)) + _lastMaxRate;
@@ -136,6 +140,7 @@ internal sealed class AdaptiveRateLimiter
             _fillRate = Math.Max(rate, MinimumFillRate);
             _maxCapacity = Math.Max(rate, MinimumCapacity);
             _capacity = Math.Min(_capacity, _maxCapacity);
+            return true;
         }
     }
 

@@ -39,6 +39,10 @@ internal sealed class AwsServiceClient
     /// <param name="read">Reads the operation's document; throws <see cref="MalformedAnswerException"/> for an answer that is not it, which is retried like a transient fault.</param>
     public async Task<T> SendAsync<T>(AwsRequest request, Func<AwsResponse, T> read, CancellationToken cancellationToken)
     {
+        // Attempts that count against the strategy's maximum: every one, except throttles of calls sent before the
+        // adaptive bucket last slowed down (the client's own burst, already answered by the slower rate), at most as
+        // many such as the maximum allows.
+        var spared = 0;
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -53,7 +57,7 @@ internal sealed class AwsServiceClient
             {
                 // A reset connection, a refused one, or a timeout: the standard mode retries these.
                 var reason = e is TaskCanceledException ? "a timeout" : "a connection error";
-                if (attempt < _retry.MaxAttempts)
+                if (attempt - spared < _retry.MaxAttempts)
                 {
                     await WaitAsync(request, reason, _retry.Delay(attempt + 1, null), cancellationToken).ConfigureAwait(false);
                     continue;
@@ -66,14 +70,14 @@ internal sealed class AwsServiceClient
 
             if (response.StatusCode is >= 200 and < 300)
             {
-                _adaptive?.Update(throttled: false, sentAt);
+                _ = _adaptive?.Update(throttled: false, sentAt);
                 try
                 {
                     return read(response);
                 }
                 catch (MalformedAnswerException e)
                 {
-                    if (attempt < _retry.MaxAttempts)
+                    if (attempt - spared < _retry.MaxAttempts)
                     {
                         await WaitAsync(request, "an answer that is not its document", _retry.Delay(attempt + 1, null), cancellationToken).ConfigureAwait(false);
                         continue;
@@ -86,8 +90,15 @@ internal sealed class AwsServiceClient
             }
 
             var error = _parseError(response);
-            _adaptive?.Update(RetryStrategy.IsThrottling(error.Code) || response.StatusCode == 429, sentAt);
-            if (attempt < _retry.MaxAttempts && RetryStrategy.IsRetryable(error.Code, response.StatusCode))
+            var throttled = RetryStrategy.IsThrottling(error.Code) || response.StatusCode == 429;
+            if (_adaptive is not null && !_adaptive.Update(throttled, sentAt) && spared < _retry.MaxAttempts)
+            {
+                spared++;
+                await WaitAsync(request, error.Code + " (sent before the client slowed down: not counted as an attempt)", _retry.Delay(attempt - spared + 1, response.RetryAfter), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (attempt - spared < _retry.MaxAttempts && RetryStrategy.IsRetryable(error.Code, response.StatusCode))
             {
                 await WaitAsync(request, error.Code, _retry.Delay(attempt + 1, response.RetryAfter), cancellationToken).ConfigureAwait(false);
                 continue;
