@@ -59,31 +59,31 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
 
     public async Task<IReadOnlyList<GitHubPullRequest>> ListOpenPullRequestsAsync(CancellationToken cancellationToken)
     {
-        var pulls = await AllPagesAsync<PullRequest>("ListPullRequests", "pulls", ApiUrls.PullRequests(_owner, _name), new() { ["state"] = "open" },
+        var pulls = await AllPagesAsync<PullRequestItem>("ListPullRequests", "pulls", ApiUrls.PullRequests(_owner, _name), new() { ["state"] = "open" },
             p => p.Number > 0 && !string.IsNullOrEmpty(p.Head?.Sha) ? null : "number and head sha", cancellationToken).ConfigureAwait(false);
-        return pulls.Select(p => new GitHubPullRequest(p.Number, p.Head.Sha)).ToArray();
+        return pulls.Select(p => new GitHubPullRequest(p.Number, p.Head!.Sha!)).ToArray();
     }
 
     public async Task<IReadOnlyList<string>> ListPullRequestCommitsAsync(int number, CancellationToken cancellationToken)
     {
-        var commits = await AllPagesAsync<PullRequestCommit>("ListPullRequestCommits", $"pulls/{number}/commits", ApiUrls.PullRequestCommits(_owner, _name, number), new(),
+        var commits = await AllPagesAsync<ShaItem>("ListPullRequestCommits", $"pulls/{number}/commits", ApiUrls.PullRequestCommits(_owner, _name, number), new(),
             c => string.IsNullOrEmpty(c.Sha) ? "sha" : null, cancellationToken).ConfigureAwait(false);
-        return commits.Select(c => c.Sha).ToArray();
+        return commits.Select(c => c.Sha!).ToArray();
     }
 
     public async Task<IReadOnlyList<GitHubDeployment>> ListDeploymentsAsync(string? environment, int page, CancellationToken cancellationToken)
     {
         var filter = environment is null ? new Dictionary<string, string>() : new() { ["environment"] = environment };
-        var deployments = await PageAsync<Deployment>("ListDeployments", "deployments", ApiUrls.Deployments(_owner, _name), filter, page,
+        var deployments = await PageAsync<DeploymentItem>("ListDeployments", "deployments", ApiUrls.Deployments(_owner, _name), filter, page,
             d => string.IsNullOrEmpty(d.Sha) ? "sha" : null, cancellationToken).ConfigureAwait(false);
-        return deployments.Select(d => new GitHubDeployment(d.Id, d.Sha, d.Environment, d.CreatedAt)).ToArray();
+        return deployments.Select(d => new GitHubDeployment(d.Id, d.Sha!, d.Environment ?? string.Empty, d.CreatedAt)).ToArray();
     }
 
     public async Task<IReadOnlyList<string>> ListBranchCommitsAsync(string branch, int page, CancellationToken cancellationToken)
     {
-        var commits = await PageAsync<GitHubCommit>("ListCommits", "commits", ApiUrls.RepositoryCommits(_owner, _name), new() { ["sha"] = branch }, page,
+        var commits = await PageAsync<ShaItem>("ListCommits", "commits", ApiUrls.RepositoryCommits(_owner, _name), new() { ["sha"] = branch }, page,
             c => string.IsNullOrEmpty(c.Sha) ? "sha" : null, cancellationToken).ConfigureAwait(false);
-        return commits.Select(c => c.Sha).ToArray();
+        return commits.Select(c => c.Sha!).ToArray();
     }
 
     /// <summary><c>owner/name</c> as GitHub allows them; anything else is refused before a call is made.</summary>
@@ -205,4 +205,33 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
 
     [GeneratedRegex("^(?<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/(?<name>[A-Za-z0-9._-]{1,100})$")]
     private static partial Regex RepositoryPattern();
+
+    // What the module reads of GitHub's answers, and no more: Octokit fills these by reflection, and its own models
+    // (a pull request with its users, repositories, labels and milestone) cost far more to map than the two members used.
+
+    /// <summary>A pull request: its number and head commit.</summary>
+    internal sealed class PullRequestItem
+    {
+        public int Number { get; set; }
+
+        public ShaItem? Head { get; set; }
+    }
+
+    /// <summary>A commit, or a pull request's head: its SHA.</summary>
+    internal sealed class ShaItem
+    {
+        public string? Sha { get; set; }
+    }
+
+    /// <summary>A deployment: which commit went to which environment, when.</summary>
+    internal sealed class DeploymentItem
+    {
+        public long Id { get; set; }
+
+        public string? Sha { get; set; }
+
+        public string? Environment { get; set; }
+
+        public DateTimeOffset CreatedAt { get; set; }
+    }
 }
