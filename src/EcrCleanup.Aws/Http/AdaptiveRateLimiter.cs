@@ -128,7 +128,7 @@ internal sealed class AdaptiveRateLimiter
                 if (!_enabled)
                 {
                     _recentSuccesses.Enqueue(now);
-                    AcceptedRate(now);
+                    ForgetSuccessesBefore(now - 1);
                     return true;
                 }
 
@@ -174,11 +174,15 @@ internal sealed class AdaptiveRateLimiter
     /// <summary>Successful answers in the last second: what the service accepted, a burst counted as one second's worth.</summary>
     private double AcceptedRate(double now)
     {
-        while (_recentSuccesses.Count > 0 && _recentSuccesses.Peek() <= now - 1)
+        ForgetSuccessesBefore(now - 1);
+        return _recentSuccesses.Count;
+    }
+
+    private void ForgetSuccessesBefore(double moment)
+    {
+        while (_recentSuccesses.Count > 0 && _recentSuccesses.Peek() <= moment)
         {
             _recentSuccesses.Dequeue();
         }
-
-        return _recentSuccesses.Count;
     }
 }

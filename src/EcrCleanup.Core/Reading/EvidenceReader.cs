@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using EcrCleanup.Abstractions;
 using EcrCleanup.Configuration;
 using EcrCleanup.Inventory;
+using EcrCleanup.Model;
 
 namespace EcrCleanup.Reading;
 
@@ -95,8 +96,9 @@ public sealed class EvidenceReader
             }
         }
 
-        deployments = await Ask("Lambda", () => NameLatestAsync(functionReader, inventory, deployments, warnings, cancellationToken)).ConfigureAwait(false);
-        deployments = await Ask("Lambda", () => ConfirmVersionsAsync(functionReader, inventory, deployments, cancellationToken)).ConfigureAwait(false);
+        var images = inventory.Images.ToDictionary(i => i.Digest, StringComparer.Ordinal);
+        deployments = await Ask("Lambda", () => NameLatestAsync(functionReader, inventory.Repository, images, deployments, warnings, cancellationToken)).ConfigureAwait(false);
+        deployments = await Ask("Lambda", () => ConfirmVersionsAsync(functionReader, inventory.Repository, images, deployments, cancellationToken)).ConfigureAwait(false);
 
         var evidence = new Evidence(inventory.Repository, _settings.Region, inventory.Images)
         {
@@ -126,10 +128,10 @@ public sealed class EvidenceReader
     /// have moved to another image since it was deployed), or its image has no tag left (the tag it named may have been
     /// removed and pushed again). In a repository with immutable tags whose deployed images keep them, this costs no call.
     /// </summary>
-    private static async Task<IReadOnlyList<FunctionDeployment>> NameLatestAsync(FunctionReader reader, RepositoryInventory inventory, IReadOnlyList<FunctionDeployment> deployments, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    /// <param name="images">The repository's images by digest.</param>
+    private static async Task<IReadOnlyList<FunctionDeployment>> NameLatestAsync(FunctionReader reader, EcrRepository repository, IReadOnlyDictionary<string, EcrImage> images, IReadOnlyList<FunctionDeployment> deployments, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
     {
-        var images = inventory.Images.ToDictionary(i => i.Digest, StringComparer.Ordinal);
-        var tagsMayMove = !string.Equals(inventory.Repository.TagMutability, "IMMUTABLE", StringComparison.Ordinal);
+        var tagsMayMove = !string.Equals(repository.TagMutability, "IMMUTABLE", StringComparison.Ordinal);
         var unnamed = deployments.Where(d => d.Qualifier == FunctionReader.Latest && d.Named is null
             && (d.Digest is null || !images.TryGetValue(d.Digest, out var image) || tagsMayMove || image.Tags.Count == 0)).ToList();
         if (unnamed.Count == 0)
@@ -153,14 +155,13 @@ public sealed class EvidenceReader
     /// the repository, is asked for with GetFunction: what it runs is then known from Lambda's own image URIs, not
     /// from the listing's CodeSha256 alone. In a healthy account there is none, and this costs no call.
     /// </summary>
-    private async Task<IReadOnlyList<FunctionDeployment>> ConfirmVersionsAsync(FunctionReader reader, RepositoryInventory inventory, IReadOnlyList<FunctionDeployment> deployments, CancellationToken cancellationToken)
+    /// <param name="images">The repository's images by digest.</param>
+    private async Task<IReadOnlyList<FunctionDeployment>> ConfirmVersionsAsync(FunctionReader reader, EcrRepository repository, IReadOnlyDictionary<string, EcrImage> images, IReadOnlyList<FunctionDeployment> deployments, CancellationToken cancellationToken)
     {
-        var repository = inventory.Repository;
-        var digests = inventory.Images.Select(i => i.Digest).ToHashSet(StringComparer.Ordinal);
         bool IsOurs(ImageReference? reference) => reference is not null && reference.IsIn(repository.RegistryId, _settings.Region, repository.Name);
-        var usingRepository = deployments.Where(d => d.Qualifier == FunctionReader.Latest && (IsOurs(d.Named) || IsOurs(d.Resolved) || (d.Resolved is null && d.Digest is not null && digests.Contains(d.Digest))))
+        var usingRepository = deployments.Where(d => d.Qualifier == FunctionReader.Latest && (IsOurs(d.Named) || IsOurs(d.Resolved) || (d.Resolved is null && d.Digest is not null && images.ContainsKey(d.Digest))))
             .Select(d => d.FunctionName).ToHashSet(StringComparer.Ordinal);
-        var unconfirmed = deployments.Where(d => d.Qualifier != FunctionReader.Latest && usingRepository.Contains(d.FunctionName) && (d.Digest is null || !digests.Contains(d.Digest))).ToList();
+        var unconfirmed = deployments.Where(d => d.Qualifier != FunctionReader.Latest && usingRepository.Contains(d.FunctionName) && (d.Digest is null || !images.ContainsKey(d.Digest))).ToList();
         if (unconfirmed.Count == 0)
         {
             return deployments;
