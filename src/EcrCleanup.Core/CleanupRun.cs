@@ -9,8 +9,8 @@ using EcrCleanup.Reporting;
 
 namespace EcrCleanup;
 
-/// <summary>The services a run reads and deletes through; <see cref="GitHub"/> is null when GitHub is skipped.</summary>
-public sealed record CleanupServices(IEcrClient Ecr, ICloudFormationClient CloudFormation, ILambdaClient Lambda, IGitHubClient? GitHub, ServiceCallRecorder Calls);
+/// <summary>The services a run reads and deletes through; <see cref="Ecs"/> is null when ECS is skipped, <see cref="GitHub"/> when GitHub is.</summary>
+public sealed record CleanupServices(IEcrClient Ecr, ICloudFormationClient CloudFormation, ILambdaClient Lambda, IEcsClient? Ecs, IBatchClient Batch, IAppRunnerClient AppRunner, IGitHubClient? GitHub, ServiceCallRecorder Calls);
 
 /// <summary>How deletions are asked for and told about: ShouldProcess per image (all asked in one turn, an answer each), and each result as it is known.</summary>
 public sealed record DeletionCallbacks(Func<IReadOnlyList<CleanupCandidate>, Task<IReadOnlyList<bool>>> Confirm, Action<DeletionResult> Report, IDeletionJournal? Journal = null);
@@ -43,7 +43,7 @@ public sealed class CleanupRun
     /// <exception cref="ProtectionException">A source could not answer, or the evidence cannot be decided from safely.</exception>
     public async Task<CleanupDecisions> DecideAsync(IEnumerable<ProtectedImage>? external, CancellationToken cancellationToken)
     {
-        var reader = new EvidenceReader(Settings, _services.Ecr, _services.CloudFormation, _services.Lambda, _services.GitHub, _engine.HasRetainedBuilds, _engine.NeedsProductionHistory, _progress);
+        var reader = new EvidenceReader(Settings, _services, _engine.HasRetainedBuilds, _engine.NeedsProductionHistory, _progress);
         var started = _time.GetTimestamp();
         var evidence = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return _engine.Decide(evidence with { ReadDuration = _time.GetElapsedTime(started) }, external, Settings);

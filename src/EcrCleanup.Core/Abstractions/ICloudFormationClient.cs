@@ -11,7 +11,19 @@ public interface ICloudFormationClient
 
     /// <summary>ListStackResources, every page (a stack can hold far more resources than one page).</summary>
     IAsyncEnumerable<CloudFormationResource> ListStackResourcesAsync(string stackNameOrId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// GetTemplate with <c>TemplateStage=Processed</c> (transforms such as SAM applied), JSON or YAML, reduced to each
+    /// resource's logical id, type and every string its properties hold; null when the stack does not exist.
+    /// </summary>
+    Task<IReadOnlyList<TemplateResource>?> GetTemplateResourcesAsync(string stackNameOrId, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A resource as the stack's template declares it: its type and every string value under its <c>Properties</c>,
+/// at any depth, intrinsic functions' arguments included (the pieces of an <c>Fn::Join</c>, the text of an <c>Fn::Sub</c>).
+/// </summary>
+public sealed record TemplateResource(string LogicalId, string ResourceType, IReadOnlyList<string> Strings);
 
 /// <summary>A stack as ListStacks or DescribeStacks reports it.</summary>
 public sealed record CloudFormationStack(string StackId, string StackName, string Status, string? ParentId, string? RootId)

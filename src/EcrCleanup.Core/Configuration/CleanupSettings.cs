@@ -40,6 +40,9 @@ public sealed record CleanupSettings
     /// <summary>owner/name of the GitHub repository; null when GitHub is skipped (no pull requests, no production history).</summary>
     public string? GitHubRepository { get; init; } = ConfigurationDefaults.GitHubRepository;
 
+    /// <summary>True when ECS is not read (an account that does not use it): its services and tasks protect nothing.</summary>
+    public bool SkipEcs { get; init; }
+
     public string ProductionEnvironment { get; init; } = "production";
 
     public ProductionHistorySource HistorySource { get; init; } = ProductionHistorySource.Auto;

@@ -13,18 +13,23 @@ public static class ProtectionDescription
         switch (protection.Reason)
         {
             case ProtectionReason.Deployed:
-                var where = string.Join(" / ", new[] { protection.StackName, protection.FunctionName }.Where(s => !string.IsNullOrEmpty(s)));
+                var where = string.Join(" / ", new[] { protection.StackName, protection.FunctionName ?? protection.Workload }.Where(s => !string.IsNullOrEmpty(s)));
                 return where.Length == 0 ? "Deployed" + qualifier : $"Deployed: {where}{qualifier}";
             case ProtectionReason.DeployedOutsideStacks:
-                return string.IsNullOrEmpty(protection.FunctionName)
-                    ? "Deployed outside the watched stacks"
-                    : $"Deployed outside the watched stacks: {protection.FunctionName}{qualifier}";
+                return (protection.FunctionName ?? protection.Workload) is { Length: > 0 } runner
+                    ? $"Deployed outside the watched stacks: {runner}{qualifier}"
+                    : "Deployed outside the watched stacks";
             case ProtectionReason.OpenPullRequest:
                 return protection.PullRequestNumber is { } number
                     ? string.Create(CultureInfo.InvariantCulture, $"Open pull request #{number}")
                     : "Open pull request";
             case ProtectionReason.ProductionRetention:
                 var rank = protection.ProductionRank is { } r ? string.Create(CultureInfo.InvariantCulture, $" #{r}") : string.Empty;
+                if (protection.Workload is { } workload)
+                {
+                    return $"Production rollback: {string.Join(" / ", new[] { protection.StackName, workload }.Where(s => !string.IsNullOrEmpty(s)))}";
+                }
+
                 return string.IsNullOrEmpty(protection.CommitSha)
                     ? $"Production build{rank} kept for rollback"
                     : $"Production build{rank} kept for rollback ({Abbreviate(protection.CommitSha)})";

@@ -3,10 +3,10 @@ namespace EcrCleanup.Model;
 /// <summary>Why an image must be kept, whatever its age or tags.</summary>
 public enum ProtectionReason
 {
-    /// <summary>A Lambda function in a production or pull-request stack runs it ($LATEST, a published version or an alias).</summary>
+    /// <summary>A production or pull-request stack runs it: a Lambda function ($LATEST, a published version or an alias), an ECS task definition, a Batch job definition, an App Runner service.</summary>
     Deployed,
 
-    /// <summary>A container-image Lambda function outside the watched stacks runs it (a manual deployment).</summary>
+    /// <summary>Something outside the watched stacks runs it: a container-image Lambda function (a manual deployment), an ECS service or task.</summary>
     DeployedOutsideStacks,
 
     /// <summary>Its tag carries the SHA of an open pull request's head or one of its commits.</summary>
@@ -63,6 +63,9 @@ public sealed record ProtectedImage
     /// <summary>The Lambda function that runs it.</summary>
     public string? FunctionName { get; init; }
 
+    /// <summary>The workload that runs or names it, when it is not a Lambda function: ECS cluster and service, task, task definition and revision, container; Batch job definition; App Runner service.</summary>
+    public string? Workload { get; init; }
+
     /// <summary><c>$LATEST</c>, a version number or an alias name.</summary>
     public string? Qualifier { get; init; }
 
@@ -71,7 +74,7 @@ public sealed record ProtectedImage
     /// <summary>The commit SHA that ties it to a pull request or to the production history.</summary>
     public string? CommitSha { get; init; }
 
-    /// <summary>For <see cref="ProtectionReason.ProductionRetention"/>: 1 for the production build running now, 2 for the one before, ...</summary>
+    /// <summary>For <see cref="ProtectionReason.ProductionRetention"/>: 1 for the production build running now, 2 for the one before, ... (of a production ECS task definition family: its revisions, the stack's own first).</summary>
     public int? ProductionRank { get; init; }
 
     /// <summary>For <see cref="ProtectionReason.IndexChild"/> and <see cref="ProtectionReason.Referrer"/>: the protected image it belongs to.</summary>

@@ -17,6 +17,15 @@ public sealed record Evidence(EcrRepository Repository, string Region, IReadOnly
     /// <summary>What each container-image function version runs: $LATEST and published versions, with the stack that deploys it, if any.</summary>
     public IReadOnlyList<FunctionDeployment> Deployments { get; init; } = Array.Empty<FunctionDeployment>();
 
+    /// <summary>What other workloads run and name: ECS services and tasks, and the task definitions, job definitions and App Runner services of the watched stacks.</summary>
+    public IReadOnlyList<WorkloadImage> Workloads { get; init; } = Array.Empty<WorkloadImage>();
+
+    /// <summary>Resources of the watched stacks, of types the module does not read, whose properties name an ECR image.</summary>
+    public IReadOnlyList<TemplateMention> Mentions { get; init; } = Array.Empty<TemplateMention>();
+
+    /// <summary>How much of ECS was read; null when ECS was skipped.</summary>
+    public WorkloadScan? Ecs { get; init; }
+
     /// <summary>Watched stacks that were changing (…_IN_PROGRESS) while they were read.</summary>
     public IReadOnlyList<CloudFormationStack> StacksInProgress { get; init; } = Array.Empty<CloudFormationStack>();
 

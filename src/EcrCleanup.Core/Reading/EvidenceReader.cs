@@ -15,32 +15,26 @@ namespace EcrCleanup.Reading;
 public sealed class EvidenceReader
 {
     private readonly CleanupSettings _settings;
-    private readonly IEcrClient _ecr;
-    private readonly ICloudFormationClient _cloudFormation;
-    private readonly ILambdaClient _lambda;
-    private readonly IGitHubClient? _github;
+    private readonly CleanupServices _services;
     private readonly Func<Evidence, bool> _historyIsEnough;
     private readonly bool _historyIsNeeded;
     private readonly Action<ReadProgress>? _progress;
 
-    /// <param name="github">Null when GitHub is skipped: no open pull requests and no production history are read.</param>
+    /// <param name="services">The sources; <see cref="CleanupServices.GitHub"/> null when GitHub is skipped (no open pull requests, no production history), <see cref="CleanupServices.Ecs"/> null when ECS is.</param>
     /// <param name="historyIsEnough">Asked after each page of production history: true once the decisions need no older page.</param>
     /// <param name="historyIsNeeded">True when the first page of production history will be needed whatever the evidence: it is then read with the other sources.</param>
-    public EvidenceReader(CleanupSettings settings, IEcrClient ecr, ICloudFormationClient cloudFormation, ILambdaClient lambda, IGitHubClient? github, Func<Evidence, bool> historyIsEnough, bool historyIsNeeded, Action<ReadProgress>? progress = null)
+    public EvidenceReader(CleanupSettings settings, CleanupServices services, Func<Evidence, bool> historyIsEnough, bool historyIsNeeded, Action<ReadProgress>? progress = null)
     {
-        _historyIsNeeded = historyIsNeeded;
         _settings = settings;
-        _ecr = ecr;
-        _cloudFormation = cloudFormation;
-        _lambda = lambda;
-        _github = github;
+        _services = services;
         _historyIsEnough = historyIsEnough;
+        _historyIsNeeded = historyIsNeeded;
         _progress = progress;
     }
 
     public async Task<Evidence> ReadAsync(CancellationToken cancellationToken)
     {
-        var github = _github is null ? null : new GitHubReader(_github, _settings, _progress);
+        var github = _services.GitHub is null ? null : new GitHubReader(_services.GitHub, _settings, _progress);
         // The production history's pages, newest first, read as the decisions need them.
         var history = github?.ReadProductionHistoryAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
@@ -62,10 +56,13 @@ public sealed class EvidenceReader
         // The sources are independent (and have separate quotas): every one starts at once, and with them the first
         // page of production history when it will be needed anyway. What depends on two of them (which function a stack
         // deploys, which history page is the last needed) follows.
-        var functionReader = new FunctionReader(_lambda, _settings, _progress);
+        var functionReader = new FunctionReader(_services.Lambda, _settings, _progress);
+        using var workloadReader = new WorkloadReader(_services.Ecs, _services.Batch, _services.AppRunner, _settings, _progress);
         RepositoryInventory inventory = null!;
         StackScan stacks = null!;
         RegionFunctions region = null!;
+        WorkloadScan clusters = null!;
+        IReadOnlyList<WorkloadImage> stackRunners = null!;
         IReadOnlyDictionary<string, int>? pullRequests = null;
         var firstHistoryPage = history is not null && _historyIsNeeded ? history.MoveNextAsync().AsTask() : null;
         await AllAsync(
@@ -77,8 +74,14 @@ public sealed class EvidenceReader
                     await Ask("GitHub", () => firstHistoryPage).ConfigureAwait(false);
                 }
             },
-            async token => inventory = await Ask("ECR", () => ImageInventory.LoadAsync(_ecr, _settings.RepositoryName, null, token)).ConfigureAwait(false),
-            async token => stacks = await Ask("CloudFormation", () => new StackReader(_cloudFormation, _settings, _progress).ReadAsync(token)).ConfigureAwait(false),
+            async token => inventory = await Ask("ECR", () => ImageInventory.LoadAsync(_services.Ecr, _settings.RepositoryName, null, token)).ConfigureAwait(false),
+            async token =>
+            {
+                // What the stacks' other runners name is read as soon as the stacks are known.
+                stacks = await Ask("CloudFormation", () => new StackReader(_services.CloudFormation, _settings, _progress).ReadAsync(token)).ConfigureAwait(false);
+                stackRunners = await Ask(null, () => workloadReader.ReadStackRunnersAsync(stacks.Runners, warnings, token)).ConfigureAwait(false);
+            },
+            async token => clusters = await Ask("ECS", () => workloadReader.ReadClustersAsync(token)).ConfigureAwait(false),
             async token => region = await Ask("Lambda", () => functionReader.ReadRegionAsync(token)).ConfigureAwait(false),
             async token => pullRequests = github is null ? null : await Ask("GitHub", () => github.ReadOpenPullRequestsAsync(token)).ConfigureAwait(false)).ConfigureAwait(false);
         var deployments = await Ask("Lambda", () => functionReader.AttachStacksAsync(region, stacks.Functions, warnings, cancellationToken)).ConfigureAwait(false);
@@ -106,7 +109,15 @@ public sealed class EvidenceReader
             Deployments = deployments,
             StacksInProgress = stacks.InProgress,
             StackCount = stacks.StackCount,
+            Workloads = [.. clusters.Images, .. stackRunners],
+            Mentions = stacks.Mentions,
+            Ecs = _services.Ecs is null ? null : clusters,
         };
+        if (_services.Ecs is null)
+        {
+            warnings.Enqueue("ECS is skipped (-SkipEcs): no ECS service or task protects an image, so only what Lambda and the watched stacks run is known to be in use.");
+        }
+
         if (github is not null)
         {
             evidence = evidence with { OpenPullRequests = pullRequests };
@@ -240,8 +251,8 @@ public sealed class EvidenceReader
         }
     }
 
-    /// <summary>Runs one source's reads; a failure becomes a <see cref="ProtectionException"/> naming the source.</summary>
-    private static async Task<T> Ask<T>(string source, Func<Task<T>> read)
+    /// <summary>Runs one source's reads; a failure becomes a <see cref="ProtectionException"/> naming the source (null: the service that failed).</summary>
+    private static async Task<T> Ask<T>(string? source, Func<Task<T>> read)
     {
         try
         {
@@ -249,6 +260,7 @@ public sealed class EvidenceReader
         }
         catch (ServiceException e)
         {
+            source ??= e.Service;
             throw new ProtectionException(ProtectionException.SourceFailed, source,
                 $"{source} could not answer, so the protected set would be incomplete and nothing is decided. {e.Message}", e);
         }

@@ -9,17 +9,27 @@ namespace EcrCleanup.Reading;
 /// <summary>A Lambda function that a watched stack (or one of its nested stacks) deploys.</summary>
 public sealed record StackFunction(string FunctionName, string RootStackName, string StackName, string LogicalId, DeploymentEnvironment Environment, int? PullRequestNumber);
 
-/// <summary>What the watched stacks hold.</summary>
-public sealed record StackScan(IReadOnlyDictionary<string, StackFunction> Functions, IReadOnlyList<CloudFormationStack> InProgress, int StackCount);
+/// <summary>What the watched stacks hold: the functions, the other runners, and the resources of other types whose properties name an ECR image.</summary>
+public sealed record StackScan(IReadOnlyDictionary<string, StackFunction> Functions, IReadOnlyList<StackRunner> Runners, IReadOnlyList<TemplateMention> Mentions, IReadOnlyList<CloudFormationStack> InProgress, int StackCount);
 
 /// <summary>
 /// Reads the production stack and every pull-request stack, with their nested stacks, each once, a bounded
-/// number at a time, and collects the Lambda functions they deploy.
+/// number at a time, and collects what they run: Lambda functions, ECS task definitions, Batch job definitions,
+/// App Runner services. Each stack's template is read with its resources: a resource of another type whose
+/// properties name an ECR image is collected too, so that it is reported rather than silently ignored.
 /// </summary>
 internal sealed partial class StackReader
 {
     private const string FunctionType = "AWS::Lambda::Function";
     private const string NestedStackType = "AWS::CloudFormation::Stack";
+
+    /// <summary>The resource types whose images the module reads (a nested stack's parameters reach resources read in their own stack).</summary>
+    internal static readonly IReadOnlySet<string> RunnerTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "AWS::ECS::TaskDefinition", "AWS::Batch::JobDefinition", "AWS::AppRunner::Service",
+    };
+
+    private static readonly IReadOnlySet<string> ReadTypes = new HashSet<string>(RunnerTypes.Append(FunctionType).Append(NestedStackType), StringComparer.Ordinal);
 
     private readonly ICloudFormationClient _cloudFormation;
     private readonly CleanupSettings _settings;
@@ -50,28 +60,29 @@ internal sealed partial class StackReader
             .Where(stack => !stack.IsNested && stack.StackName.StartsWith(_settings.PullRequestStackPrefix, StringComparison.Ordinal) && stack.StackId != production.StackId)
             .Select(stack => (stack, DeploymentEnvironment.PullRequest, PullRequestNumber(stack.StackName))));
 
-        var functions = new ConcurrentDictionary<string, StackFunction>(StringComparer.Ordinal);
-        var inProgress = new ConcurrentBag<CloudFormationStack>();
+        var found = new Found(new ConcurrentDictionary<string, StackFunction>(StringComparer.Ordinal), [], [], []);
         var visited = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = _settings.ThrottleLimit, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(roots, options, async (root, token) =>
         {
-            await ReadTreeAsync(root.Stack, root.Environment, root.PullRequest, listed, functions, inProgress, visited, token).ConfigureAwait(false);
+            await ReadTreeAsync(root.Stack, root.Environment, root.PullRequest, listed, found, visited, token).ConfigureAwait(false);
             var count = Interlocked.Increment(ref done);
             _progress?.Invoke(new ReadProgress("Reading CloudFormation stacks", root.Stack.StackName, count, roots.Count));
         }).ConfigureAwait(false);
 
-        return new StackScan(functions, inProgress.ToArray(), visited.Count);
+        return new StackScan(found.Functions, found.Runners.ToArray(), found.Mentions.ToArray(), found.InProgress.ToArray(), visited.Count);
     }
+
+    /// <summary>What the stacks of one read hold, collected from every tree at once.</summary>
+    private sealed record Found(ConcurrentDictionary<string, StackFunction> Functions, ConcurrentBag<StackRunner> Runners, ConcurrentBag<TemplateMention> Mentions, ConcurrentBag<CloudFormationStack> InProgress);
 
     private async Task ReadTreeAsync(
         CloudFormationStack root,
         DeploymentEnvironment environment,
         int? pullRequest,
         IReadOnlyDictionary<string, CloudFormationStack> listed,
-        ConcurrentDictionary<string, StackFunction> functions,
-        ConcurrentBag<CloudFormationStack> inProgress,
+        Found found,
         ConcurrentDictionary<string, bool> visited,
         CancellationToken cancellationToken)
     {
@@ -86,9 +97,11 @@ internal sealed partial class StackReader
 
             if (current.IsInProgress)
             {
-                inProgress.Add(current);
+                found.InProgress.Add(current);
             }
 
+            // The template does not depend on the resources' answer: asked for at the same time.
+            var template = _cloudFormation.GetTemplateResourcesAsync(current.StackId, cancellationToken);
             await foreach (var resource in _cloudFormation.ListStackResourcesAsync(current.StackId, cancellationToken).ConfigureAwait(false))
             {
                 if (string.IsNullOrEmpty(resource.PhysicalId) || resource.ResourceStatus == "DELETE_COMPLETE")
@@ -99,7 +112,11 @@ internal sealed partial class StackReader
                 if (resource.ResourceType == FunctionType)
                 {
                     var name = FunctionName(resource.PhysicalId);
-                    functions.TryAdd(name, new StackFunction(name, root.StackName, current.StackName, resource.LogicalId, environment, pullRequest));
+                    found.Functions.TryAdd(name, new StackFunction(name, root.StackName, current.StackName, resource.LogicalId, environment, pullRequest));
+                }
+                else if (RunnerTypes.Contains(resource.ResourceType))
+                {
+                    found.Runners.Add(new StackRunner(resource.ResourceType, resource.PhysicalId, root.StackName, current.StackName, resource.LogicalId, environment, pullRequest));
                 }
                 else if (resource.ResourceType == NestedStackType)
                 {
@@ -112,6 +129,15 @@ internal sealed partial class StackReader
                     {
                         pending.Push(nested);
                     }
+                }
+            }
+
+            // A stack deleted since it was listed has no template: its resources were read as they were.
+            foreach (var resource in await template.ConfigureAwait(false) ?? [])
+            {
+                if (!ReadTypes.Contains(resource.ResourceType) && resource.Strings.Any(s => s.Contains(".dkr.ecr.", StringComparison.OrdinalIgnoreCase)))
+                {
+                    found.Mentions.Add(new TemplateMention(current.StackName, resource.LogicalId, resource.ResourceType, resource.Strings));
                 }
             }
         }

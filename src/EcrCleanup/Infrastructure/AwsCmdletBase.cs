@@ -111,7 +111,8 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
             }
         }
 
-        var services = new CleanupServices(Clients.CreateEcr(), Clients.CreateCloudFormation(), Clients.CreateLambda(), github, Calls);
+        var services = new CleanupServices(Clients.CreateEcr(), Clients.CreateCloudFormation(), Clients.CreateLambda(),
+            settings.SkipEcs ? null : Clients.CreateEcs(), Clients.CreateBatch(), Clients.CreateAppRunner(), github, Calls);
         return new CleanupRun(settings, services, TimeProvider.System, ReportProgress);
     }
 

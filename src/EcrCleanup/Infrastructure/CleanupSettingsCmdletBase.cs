@@ -55,6 +55,10 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
     [Parameter]
     public SwitchParameter SkipGitHub { get; set; }
 
+    /// <summary>Go on without ECS, for an account that does not use it: no ECS service or task protects an image (a watched stack holding an ECS task definition still stops the run).</summary>
+    [Parameter]
+    public SwitchParameter SkipEcs { get; set; }
+
     /// <summary>How many stacks, functions or pull requests are read at once. Default: 32.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
@@ -90,6 +94,7 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
             GitHubRepository = SkipGitHub ? null : EnvironmentDefaults.String(GitHubRepository, ConfigurationDefaults.GitHubRepositoryVariable, ConfigurationDefaults.GitHubRepository),
             ProductionEnvironment = ProductionEnvironment,
             HistorySource = ProductionHistorySource,
+            SkipEcs = SkipEcs,
             ThrottleLimit = ThrottleLimit,
             Policy = policy,
         };

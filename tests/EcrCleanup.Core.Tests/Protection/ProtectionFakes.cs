@@ -5,7 +5,7 @@ using EcrCleanup.Model;
 namespace EcrCleanup.Core.Tests.Protection;
 
 /// <summary>In-memory sources for the protection engine: a small world of images, stacks, functions and GitHub.</summary>
-internal sealed class ProtectionWorld : IEcrClient, ICloudFormationClient, ILambdaClient, IGitHubClient
+internal sealed partial class ProtectionWorld : IEcrClient, ICloudFormationClient, ILambdaClient, IGitHubClient
 {
     public const string Account = "123456789012";
     public const string Region = "eu-west-2";

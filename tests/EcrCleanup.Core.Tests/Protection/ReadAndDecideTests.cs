@@ -154,8 +154,8 @@ public class ReadAndDecideTests
 
     private CleanupSettings Settings => new(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = 3 } };
 
-    private Task<CleanupDecisions> Run(CleanupSettings? settings = null, bool github = true) =>
-        new CleanupRun(settings ?? Settings, new CleanupServices(world, world, world, github ? world : null, new ServiceCallRecorder()), TimeProvider.System)
+    private Task<CleanupDecisions> Run(CleanupSettings? settings = null, bool github = true, bool ecs = true) =>
+        new CleanupRun(settings ?? Settings, new CleanupServices(world, world, world, ecs ? world : null, world, world, github ? world : null, new ServiceCallRecorder()), TimeProvider.System)
             .DecideAsync(null, CancellationToken.None);
 
     private static ProtectedImage[] For(CleanupDecisions result, EcrImage image) => result.Protected.Where(p => p.Digest == image.Digest).ToArray();

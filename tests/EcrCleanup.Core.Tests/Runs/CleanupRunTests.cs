@@ -35,7 +35,7 @@ public class CleanupRunTests
 
     private CleanupRun Run(int retention = 2) =>
         new(new CleanupSettings(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = retention } },
-            new CleanupServices(world, world, world, world, new ServiceCallRecorder()), TimeProvider.System);
+            new CleanupServices(world, world, world, world, world, world, world, new ServiceCallRecorder()), TimeProvider.System);
 
     private DeletionCallbacks Callbacks(bool confirm = true) => new(candidates => { asked.AddRange(candidates); return Task.FromResult<IReadOnlyList<bool>>(candidates.Select(_ => confirm).ToArray()); }, _ => { });
 

@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using EcrCleanup.Abstractions;
+using EcrCleanup.Configuration;
+using EcrCleanup.Model;
+
+namespace EcrCleanup.Reading;
+
+/// <summary>
+/// Finds what the region's other workloads run and name: every ECS cluster's services (each deployment and task
+/// set) and running or pending tasks; and, once the stacks are known, the ECS task definitions, Batch job
+/// definitions and App Runner services the watched stacks hold, with the earlier revisions of a production task
+/// definition family within the production retention. Each task definition is described once, whoever names it.
+/// </summary>
+internal sealed class WorkloadReader : IDisposable
+{
+    /// <summary>Deregistered revisions are listed apart from active ones; a rollback may reach for either.</summary>
+    private static readonly string[] RevisionStatuses = ["ACTIVE", "INACTIVE"];
+
+    private const string TaskDefinitionType = "AWS::ECS::TaskDefinition";
+    private const string JobDefinitionType = "AWS::Batch::JobDefinition";
+    private const string AppRunnerType = "AWS::AppRunner::Service";
+    private const int DescribeServicesBatch = 10;
+    private const int DescribeTasksBatch = 100;
+
+    private readonly IEcsClient? _ecs;
+    private readonly IBatchClient _batch;
+    private readonly IAppRunnerClient _appRunner;
+    private readonly CleanupSettings _settings;
+    private readonly Action<ReadProgress>? _progress;
+    private readonly SemaphoreSlim _calls;
+    private readonly ConcurrentDictionary<string, Task<EcsTaskDefinition?>> _taskDefinitions = new(StringComparer.Ordinal);
+
+    /// <param name="ecs">Null when ECS is skipped: no cluster is read, and a watched stack holding a task definition stops the read.</param>
+    public WorkloadReader(IEcsClient? ecs, IBatchClient batch, IAppRunnerClient appRunner, CleanupSettings settings, Action<ReadProgress>? progress)
+    {
+        _ecs = ecs;
+        _batch = batch;
+        _appRunner = appRunner;
+        _settings = settings;
+        _progress = progress;
+        _calls = new SemaphoreSlim(settings.ThrottleLimit);
+    }
+
+    public void Dispose() => _calls.Dispose();
+
+    /// <summary>Every cluster's services and running or pending tasks, and the images they run and name.</summary>
+    public async Task<WorkloadScan> ReadClustersAsync(CancellationToken cancellationToken)
+    {
+        if (_ecs is not { } ecs)
+        {
+            return WorkloadScan.None;
+        }
+
+        var clusters = await ListAsync(ecs.ListClustersAsync(cancellationToken)).ConfigureAwait(false);
+        var images = new ConcurrentBag<WorkloadImage>();
+        int services = 0, tasks = 0, done = 0;
+        await Task.WhenAll(clusters.Select(async cluster =>
+        {
+            var name = AfterSlash(cluster);
+            var (serviceCount, taskCount) = await ReadClusterAsync(ecs, cluster, name, images, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref services, serviceCount);
+            Interlocked.Add(ref tasks, taskCount);
+            _progress?.Invoke(new ReadProgress("Reading ECS clusters", name, Interlocked.Increment(ref done), clusters.Count));
+        })).ConfigureAwait(false);
+        return new WorkloadScan(images.ToArray(), clusters.Count, services, tasks, _taskDefinitions.Count);
+    }
+
+    /// <summary>
+    /// What the watched stacks' other runners name. Warns of a runner that no longer exists (it runs nothing); stops
+    /// when a stack holds a task definition and ECS is skipped.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkloadImage>> ReadStackRunnersAsync(IReadOnlyList<StackRunner> runners, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    {
+        var taskDefinitions = runners.Where(r => r.ResourceType == TaskDefinitionType).ToList();
+        if (taskDefinitions.Count > 0 && _ecs is null)
+        {
+            var first = taskDefinitions[0];
+            throw new ProtectionException(ProtectionException.SourceFailed, "ECS",
+                $"ECS is skipped (-SkipEcs), but stack '{first.StackName}' holds ECS task definition {first.LogicalId}{(taskDefinitions.Count > 1 ? $" (and {taskDefinitions.Count - 1} more)" : string.Empty)}: the images it runs cannot be known, so nothing is decided. Run without -SkipEcs (ECS read access: docs/operator-guide.md).");
+        }
+
+        var images = new ConcurrentBag<WorkloadImage>();
+        await Task.WhenAll(
+            Task.WhenAll(taskDefinitions.Select(runner => ReadStackTaskDefinitionAsync(runner, images, warnings, cancellationToken))),
+            ReadJobDefinitionsAsync(runners.Where(r => r.ResourceType == JobDefinitionType).ToList(), images, warnings, cancellationToken),
+            Task.WhenAll(runners.Where(r => r.ResourceType == AppRunnerType).Select(runner => ReadAppRunnerAsync(runner, images, warnings, cancellationToken)))).ConfigureAwait(false);
+        return images.ToArray();
+    }
+
+    private async Task<(int Services, int Tasks)> ReadClusterAsync(IEcsClient ecs, string cluster, string name, ConcurrentBag<WorkloadImage> images, CancellationToken cancellationToken)
+    {
+        var serviceCount = 0;
+        var taskCount = 0;
+        async Task ReadServicesAsync()
+        {
+            var arns = await ListAsync(ecs.ListServicesAsync(cluster, cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAll(arns.Chunk(DescribeServicesBatch).Select(async batch =>
+            {
+                var described = await LimitedAsync(() => ecs.DescribeServicesAsync(cluster, batch, cancellationToken)).ConfigureAwait(false);
+                Interlocked.Add(ref serviceCount, described.Count);
+                await Task.WhenAll(described.Select(service => ReadServiceAsync(name, service, images, cancellationToken))).ConfigureAwait(false);
+            })).ConfigureAwait(false);
+        }
+
+        async Task ReadTasksAsync()
+        {
+            var arns = await ListAsync(ecs.ListTasksAsync(cluster, cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAll(arns.Chunk(DescribeTasksBatch).Select(async batch =>
+            {
+                var described = await LimitedAsync(() => ecs.DescribeTasksAsync(cluster, batch, cancellationToken)).ConfigureAwait(false);
+                Interlocked.Add(ref taskCount, described.Count);
+                foreach (var task in described)
+                {
+                    foreach (var container in task.Containers)
+                    {
+                        images.Add(new WorkloadImage(WorkloadKind.EcsTask,
+                            $"ECS task {name}/{AfterSlash(task.TaskArn)} ({task.LastStatus}{(string.IsNullOrEmpty(task.Group) ? string.Empty : ", " + task.Group)}), container {container.Name}",
+                            null, Parse(container.Image), container.ImageDigest));
+                    }
+                }
+            })).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(ReadServicesAsync(), ReadTasksAsync()).ConfigureAwait(false);
+        return (serviceCount, taskCount);
+    }
+
+    /// <summary>Every task definition a service may run: each deployment's (PRIMARY first), each task set's, and the service's own.</summary>
+    private Task ReadServiceAsync(string cluster, EcsService service, ConcurrentBag<WorkloadImage> images, CancellationToken cancellationToken)
+    {
+        var uses = service.Deployments
+            .OrderBy(d => d.Status == "PRIMARY" ? 0 : 1)
+            .Select(d => (d.TaskDefinition, Label: $"{d.Status} deployment{(string.IsNullOrEmpty(d.RolloutState) ? string.Empty : $" ({d.RolloutState})")}"))
+            .Concat(service.TaskSets.Select(t => (TaskDefinition: t, Label: "task set")))
+            .Append((TaskDefinition: service.TaskDefinition ?? string.Empty, Label: "service"))
+            .Where(u => !string.IsNullOrEmpty(u.TaskDefinition))
+            .DistinctBy(u => u.TaskDefinition, StringComparer.Ordinal);
+        return Task.WhenAll(uses.Select(async use =>
+        {
+            var definition = await DescribeTaskDefinitionAsync(use.TaskDefinition, cancellationToken).ConfigureAwait(false)
+                ?? throw new ProtectionException(ProtectionException.SourceFailed, "ECS",
+                    $"ECS service {cluster}/{service.ServiceName} runs task definition {AfterSlash(use.TaskDefinition)}, and ECS DescribeTaskDefinition says it does not exist: the two answers contradict each other, so what the service runs is not known and nothing is decided. Run again; if it persists, check the endpoint.");
+            AddDefinition(images, WorkloadKind.EcsService, $"ECS service {cluster}/{service.ServiceName}, {use.Label}, ", definition, null);
+        }));
+    }
+
+    private async Task ReadStackTaskDefinitionAsync(StackRunner runner, ConcurrentBag<WorkloadImage> images, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    {
+        var definition = await DescribeTaskDefinitionAsync(runner.PhysicalId, cancellationToken).ConfigureAwait(false);
+        if (definition is null)
+        {
+            warnings.Enqueue($"ECS task definition {AfterSlash(runner.PhysicalId)} of stack '{runner.StackName}' ({runner.LogicalId}) does not exist; it runs nothing.");
+            return;
+        }
+
+        AddDefinition(images, WorkloadKind.EcsTaskDefinition, string.Empty, definition, runner);
+        var retention = _settings.Policy.ProductionRetentionCount;
+        if (runner.Environment != DeploymentEnvironment.Production || retention < 2)
+        {
+            return;
+        }
+
+        // A rollback of production reaches for the family's earlier revisions: the newest of them within the
+        // retention (the stack's own revision is build #1), deregistered (INACTIVE) ones included.
+        var listings = await Task.WhenAll(RevisionStatuses.Select(status => ListAsync(_ecs!.ListTaskDefinitionsAsync(definition.Family, status, cancellationToken)))).ConfigureAwait(false);
+        var earlier = listings.SelectMany(arns => arns)
+            .Select(arn => (Arn: arn, Name: AfterSlash(arn)))
+            .Select(d => (d.Arn, Family: d.Name[..Math.Max(0, d.Name.LastIndexOf(':'))], Revision: RevisionOf(d.Name)))
+            .Where(d => d.Family == definition.Family && d.Revision < definition.Revision)
+            .OrderByDescending(d => d.Revision)
+            .DistinctBy(d => d.Revision)
+            .Take(retention - 1)
+            .ToList();
+        await Task.WhenAll(earlier.Select(async (revision, index) =>
+        {
+            // Deleted since it was listed: nothing to roll back to.
+            if (await DescribeTaskDefinitionAsync(revision.Arn, cancellationToken).ConfigureAwait(false) is { } older)
+            {
+                AddDefinition(images, WorkloadKind.EcsTaskDefinition, string.Empty, older, runner, index + 2, retention);
+            }
+        })).ConfigureAwait(false);
+    }
+
+    private async Task ReadJobDefinitionsAsync(IReadOnlyList<StackRunner> runners, ConcurrentBag<WorkloadImage> images, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    {
+        if (runners.Count == 0)
+        {
+            return;
+        }
+
+        var described = (await LimitedAsync(() => _batch.DescribeJobDefinitionsAsync(runners.Select(r => r.PhysicalId).Distinct(StringComparer.Ordinal).ToList(), cancellationToken)).ConfigureAwait(false))
+            .ToDictionary(d => d.JobDefinitionArn, StringComparer.Ordinal);
+        foreach (var runner in runners)
+        {
+            if (!described.TryGetValue(runner.PhysicalId, out var definition))
+            {
+                warnings.Enqueue($"Batch job definition {AfterSlash(runner.PhysicalId)} of stack '{runner.StackName}' ({runner.LogicalId}) does not exist; it runs nothing.");
+                continue;
+            }
+
+            foreach (var image in definition.Images)
+            {
+                images.Add(new WorkloadImage(WorkloadKind.BatchJobDefinition, string.Create(CultureInfo.InvariantCulture, $"Batch job definition {definition.Name}:{definition.Revision}"), runner, Parse(image), null));
+            }
+        }
+    }
+
+    private async Task ReadAppRunnerAsync(StackRunner runner, ConcurrentBag<WorkloadImage> images, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    {
+        var service = await LimitedAsync(() => _appRunner.DescribeServiceAsync(runner.PhysicalId, cancellationToken)).ConfigureAwait(false);
+        if (service is null)
+        {
+            warnings.Enqueue($"App Runner service {runner.PhysicalId} of stack '{runner.StackName}' ({runner.LogicalId}) does not exist; it runs nothing.");
+        }
+        else if (service.ImageIdentifier is { } image)
+        {
+            images.Add(new WorkloadImage(WorkloadKind.AppRunnerService, $"App Runner service {service.ServiceName}", runner, Parse(image), null));
+        }
+    }
+
+    private static void AddDefinition(ConcurrentBag<WorkloadImage> images, WorkloadKind kind, string prefix, EcsTaskDefinition definition, StackRunner? stack, int? rollbackRank = null, int retention = 0)
+    {
+        foreach (var container in definition.Containers)
+        {
+            images.Add(new WorkloadImage(kind,
+                string.Create(CultureInfo.InvariantCulture, $"{prefix}ECS task definition {definition.Family}:{definition.Revision}{(rollbackRank is { } rank ? $" (revision #{rank} of {retention} kept for rollback)" : string.Empty)}, container {container.Name}"),
+                stack, Parse(container.Image), null, rollbackRank));
+        }
+    }
+
+    /// <summary>Each task definition once, whoever names it, by the ARN or family:revision it is named by.</summary>
+    private Task<EcsTaskDefinition?> DescribeTaskDefinitionAsync(string taskDefinition, CancellationToken cancellationToken) =>
+        _taskDefinitions.GetOrAdd(taskDefinition, arn => LimitedAsync(() => _ecs!.DescribeTaskDefinitionAsync(arn, cancellationToken)));
+
+    private async Task<IReadOnlyList<string>> ListAsync(IAsyncEnumerable<string> listing)
+    {
+        var items = new List<string>();
+        await _calls.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await foreach (var item in listing.ConfigureAwait(false))
+            {
+                items.Add(item);
+            }
+        }
+        finally
+        {
+            _calls.Release();
+        }
+
+        return items;
+    }
+
+    /// <summary>At most ThrottleLimit calls of this reader at once.</summary>
+    private async Task<T> LimitedAsync<T>(Func<Task<T>> call)
+    {
+        await _calls.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        finally
+        {
+            _calls.Release();
+        }
+    }
+
+    /// <summary>An ECS or Docker image name: a tag, a digest, or neither (which means <c>latest</c>); null when it is not an ECR image.</summary>
+    private static ImageReference? Parse(string? image)
+    {
+        var reference = ImageReference.Parse(image);
+        return reference is { Tag: null, Digest: null } ? reference with { Tag = "latest" } : reference;
+    }
+
+    /// <summary>What follows the last slash of an ARN: a cluster's name, a task's id, a task definition's family:revision.</summary>
+    private static string AfterSlash(string arn) => arn[(arn.LastIndexOf('/') + 1)..];
+
+    private static int RevisionOf(string familyAndRevision) =>
+        int.TryParse(familyAndRevision[(familyAndRevision.LastIndexOf(':') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : -1;
+}
