@@ -42,6 +42,9 @@ internal sealed class WorkloadReader : IDisposable
         _calls = new SemaphoreSlim(settings.ThrottleLimit);
     }
 
+    /// <summary>How many task definitions were described, for services, tasks and stacks alike.</summary>
+    public int TaskDefinitionsDescribed => _taskDefinitions.Count;
+
     public void Dispose() => _calls.Dispose();
 
     /// <summary>Every cluster's services and running or pending tasks, and the images they run and name.</summary>
@@ -63,7 +66,7 @@ internal sealed class WorkloadReader : IDisposable
             Interlocked.Add(ref tasks, taskCount);
             _progress?.Invoke(new ReadProgress("Reading ECS clusters", name, Interlocked.Increment(ref done), clusters.Count));
         })).ConfigureAwait(false);
-        return new WorkloadScan(images.ToArray(), clusters.Count, services, tasks, _taskDefinitions.Count);
+        return new WorkloadScan(images.ToArray(), clusters.Count, services, tasks, TaskDefinitionsDescribed);
     }
 
     /// <summary>

@@ -65,6 +65,9 @@ public sealed record CleanupReport
 
     public required IReadOnlyDictionary<string, int> Calls { get; init; }
 
+    /// <summary>What the read found to look at: stacks, functions, and ECS (null when ECS was skipped).</summary>
+    public required ReadCounts Read { get; init; }
+
     public required TimeSpan Duration { get; init; }
 
     /// <summary>The part of <see cref="Duration"/> spent reading the sources (the first read, not the re-check before deleting).</summary>
@@ -87,3 +90,13 @@ public sealed record ReportConfiguration(
     string ProductionStackName,
     string PullRequestStackPrefix,
     string? GitHubRepository);
+
+/// <summary>How much each source held: the watched stacks, the container-image functions, ECS's clusters, services, tasks and task definitions (null when skipped).</summary>
+public sealed record ReadCounts(int Stacks, int Functions, Reading.WorkloadScan? Ecs)
+{
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Stacks} stacks, {Functions} functions, ") +
+        (Ecs is { } ecs
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ECS {ecs.Clusters} clusters, {ecs.Services} services, {ecs.Tasks} tasks, {ecs.TaskDefinitions} task definitions")
+            : "ECS skipped");
+}

@@ -49,6 +49,7 @@ public static class CleanupReportBuilder
             Warnings = decided.Warnings.Concat(results.Where(r => r.Outcome == DeletionOutcome.Skipped && r.Candidate.IsDelete)
                 .Select(r => $"Not deleted: {r.Candidate.Image} ({r.SkipReason})")).ToList(),
             Calls = calls,
+            Read = new ReadCounts(decided.Evidence.StackCount, decided.Evidence.FunctionCount, decided.Evidence.Ecs),
             Duration = finished - started,
             ReadDuration = decided.Evidence.ReadDuration,
             Configuration = configuration,

@@ -98,6 +98,7 @@ public static class ReportRenderer
         Line();
         Line("Run:");
         Row("Duration:", string.Create(CultureInfo.InvariantCulture, $"{report.Duration.TotalSeconds:0.0}s (reading {report.ReadDuration.TotalSeconds:0.0}s)"));
+        Row("Read:", report.Read);
         Row("Calls:", string.Join(", ", report.Calls.Select(c => $"{c.Key} {c.Value}")));
         return SecretRedactor.Redact(b.ToString());
     }
@@ -108,7 +109,7 @@ public static class ReportRenderer
         void Line(string text = "") => b.Append(text).Append('\n');
         Line($"## ECR image cleanup: `{report.Repository}` ({report.Mode})");
         Line();
-        Line($"{report.ExecutionTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC, {report.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s (reading {report.ReadDuration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s)");
+        Line($"{report.ExecutionTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC, {report.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s (reading {report.ReadDuration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s: {report.Read})");
         Line();
         Line("| | images |");
         Line("| --- | ---: |");
@@ -195,6 +196,7 @@ public static class ReportRenderer
                 ["environment"] = p.Environment.ToString(),
                 ["stack"] = p.StackName,
                 ["function"] = p.FunctionName,
+                ["workload"] = p.Workload,
                 ["qualifier"] = p.Qualifier,
                 ["pullRequest"] = p.PullRequestNumber,
             }).ToArray()),
@@ -220,6 +222,14 @@ public static class ReportRenderer
             }).ToArray()),
             ["warnings"] = new JsonArray(report.Warnings.Select(w => (JsonNode)w!).ToArray()),
             ["configuration"] = JsonSerializer.SerializeToNode(report.Configuration),
+            ["read"] = new JsonObject
+            {
+                ["stacks"] = report.Read.Stacks,
+                ["functions"] = report.Read.Functions,
+                ["ecs"] = report.Read.Ecs is { } ecs
+                    ? new JsonObject { ["clusters"] = ecs.Clusters, ["services"] = ecs.Services, ["tasks"] = ecs.Tasks, ["taskDefinitions"] = ecs.TaskDefinitions }
+                    : null,
+            },
             ["calls"] = JsonSerializer.SerializeToNode(report.Calls),
             ["durationSeconds"] = Math.Round(report.Duration.TotalSeconds, 3),
             ["readSeconds"] = Math.Round(report.ReadDuration.TotalSeconds, 3),
@@ -252,7 +262,7 @@ public static class ReportRenderer
         {
             DeploymentEnvironment.Production => "Production",
             DeploymentEnvironment.PullRequest => p.PullRequestNumber is { } n ? $"PR #{n}" : $"PR stack {p.StackName}",
-            _ => $"function {p.FunctionName}",
+            _ => p.FunctionName is { } function ? $"function {function}" : p.Workload ?? "outside the stacks",
         };
         return $"{TagText(p.Tags)} ({where})";
     }

@@ -192,7 +192,7 @@ public class WorkloadProtectionTests
         var result = await Run();
 
         Assert.Equal(1, world.Calls["ECS:DescribeTaskDefinition"]);
-        Assert.Equal((1, 2, 0), (result.Evidence.Ecs!.Clusters, result.Evidence.Ecs.Services, result.Evidence.Ecs.Tasks));
+        Assert.Equal((1, 2, 0, 1), (result.Evidence.Ecs!.Clusters, result.Evidence.Ecs.Services, result.Evidence.Ecs.Tasks, result.Evidence.Ecs.TaskDefinitions));
     }
 
     private Task<CleanupDecisions> Run(bool ecs = true) =>

@@ -89,4 +89,28 @@ public class CleanupReportTests
         Assert.Equal(18, json.RootElement.GetProperty("results").GetArrayLength());
         Assert.Equal(15, json.RootElement.GetProperty("configuration").GetProperty("ProductionRetentionCount").GetInt32());
     }
+
+    [Fact]
+    public void Says_what_each_source_held_and_names_the_workload_that_protects_an_image()
+    {
+        var images = new[] { Image(1, "web-stable") };
+        var protection = new ProtectedImage(images[0].Repository, images[0].Digest, ProtectionReason.DeployedOutsideStacks) { Tags = images[0].Tags, Workload = "ECS service apps/web, PRIMARY deployment, ECS task definition web:3, container app" };
+        var evidence = new Evidence(new EcrRepository("helpmaton-lambda-images", "123456789012", "uri", null, null, null), "eu-west-2", images)
+        {
+            StackCount = 4,
+            Ecs = new WorkloadScan([], 2, 5, 9, 3),
+        };
+        var kept = new CleanupCandidate(images[0], CleanupAction.Keep, CleanupRule.Protected, "Deployed", 100) { Protections = [protection] };
+        CleanupReport Report(Evidence e) => CleanupReportBuilder.Build(new CleanupDecisions(e, [kept], []), [], true, Started, Started.AddSeconds(1), new Dictionary<string, int>(),
+            new ReportConfiguration(15, 24, "eu-west-2", true, "HelpmatonProduction", "HelpmatonStagingPR", null));
+
+        var report = Report(evidence);
+
+        Assert.Contains("Read:                   4 stacks, 0 functions, ECS 2 clusters, 5 services, 9 tasks, 3 task definitions", report.ToString(), StringComparison.Ordinal);
+        Assert.Contains("web-stable (ECS service apps/web, PRIMARY deployment, ECS task definition web:3, container app)", report.ToString(), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(ReportRenderer.Render(report, ReportFormat.Json));
+        Assert.Equal(9, json.RootElement.GetProperty("read").GetProperty("ecs").GetProperty("tasks").GetInt32());
+        Assert.Equal(protection.Workload, json.RootElement.GetProperty("protected")[0].GetProperty("workload").GetString());
+        Assert.Contains("ECS skipped", Report(evidence with { Ecs = null }).ToString(), StringComparison.Ordinal);
+    }
 }
