@@ -12,4 +12,11 @@ public sealed record AwsServiceInfo(string DisplayName, string SigningName, stri
     public static AwsServiceInfo CloudFormation { get; } = new("CloudFormation", "cloudformation", "cloudformation", "CLOUDFORMATION");
 
     public static AwsServiceInfo Lambda { get; } = new("Lambda", "lambda", "lambda", "LAMBDA");
+
+    public static AwsServiceInfo Ecs { get; } = new("ECS", "ecs", "ecs", "ECS");
+
+    public static AwsServiceInfo Batch { get; } = new("Batch", "batch", "batch", "BATCH");
+
+    /// <summary>The SDKs' service id is <c>AppRunner</c>: <c>AWS_ENDPOINT_URL_APPRUNNER</c>.</summary>
+    public static AwsServiceInfo AppRunner { get; } = new("App Runner", "apprunner", "apprunner", "APPRUNNER");
 }

@@ -20,6 +20,27 @@ public class EndpointResolverTests
     }
 
     [Fact]
+    public void Uses_the_service_prefixes_of_ecs_batch_and_app_runner()
+    {
+        Assert.Equal("https://ecs.eu-west-2.amazonaws.com/", EndpointResolver.Resolve(AwsServiceInfo.Ecs, "eu-west-2", null, Environment()).ToString());
+        Assert.Equal("https://batch.cn-north-1.amazonaws.com.cn/", EndpointResolver.Resolve(AwsServiceInfo.Batch, "cn-north-1", null, Environment()).ToString());
+        Assert.Equal("https://apprunner.us-east-1.amazonaws.com/", EndpointResolver.Resolve(AwsServiceInfo.AppRunner, "us-east-1", null, Environment()).ToString());
+    }
+
+    [Theory]
+    [InlineData("AWS_ENDPOINT_URL_ECS")]
+    [InlineData("AWS_ENDPOINT_URL_BATCH")]
+    [InlineData("AWS_ENDPOINT_URL_APPRUNNER")]
+    public void Reads_the_endpoint_variable_the_aws_sdks_name_for_each_new_service(string variable)
+    {
+        var env = Environment((variable, "http://local:1"));
+        var resolved = new[] { AwsServiceInfo.Ecs, AwsServiceInfo.Batch, AwsServiceInfo.AppRunner }
+            .Where(service => EndpointResolver.Resolve(service, "eu-west-2", null, env).ToString() == "http://local:1/");
+
+        Assert.Equal(variable, "AWS_ENDPOINT_URL_" + Assert.Single(resolved).EnvironmentId);
+    }
+
+    [Fact]
     public void An_explicit_endpoint_wins_over_every_variable()
     {
         var env = Environment(("AWS_ENDPOINT_URL_ECR", "http://ecr.local:1"), ("AWS_ENDPOINT_URL", "http://all.local:2"));

@@ -15,7 +15,7 @@ public class LambdaRateLimiterTests
 
         var turns = Enumerable.Range(0, 11).Select(_ => limiter.WaitAsync(CancellationToken.None)).ToArray();
 
-        await AssertOnlyTheseCompleteAsync(turns, 10);
+        await Turns.AssertOnlyTheseCompleteAsync(turns, 10);
     }
 
     [Fact]
@@ -29,11 +29,11 @@ public class LambdaRateLimiterTests
         var third = limiter.WaitAsync(CancellationToken.None);
 
         time.Advance(TimeSpan.FromMilliseconds(99));
-        await AssertOnlyTheseCompleteAsync([second, third], 0);
+        await Turns.AssertOnlyTheseCompleteAsync([second, third], 0);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await AssertOnlyTheseCompleteAsync([second, third], 1);
+        await Turns.AssertOnlyTheseCompleteAsync([second, third], 1);
         time.Advance(TimeSpan.FromMilliseconds(100));
-        await AssertOnlyTheseCompleteAsync([second, third], 2);
+        await Turns.AssertOnlyTheseCompleteAsync([second, third], 2);
     }
 
     [Fact]
@@ -43,11 +43,11 @@ public class LambdaRateLimiterTests
         var limiter = new RequestRateLimiter(90, time);
         var turns = Enumerable.Range(0, 400).Select(_ => limiter.WaitAsync(CancellationToken.None)).ToArray();
 
-        await AssertOnlyTheseCompleteAsync(turns, 9);
+        await Turns.AssertOnlyTheseCompleteAsync(turns, 9);
         time.Advance(TimeSpan.FromSeconds(1));
-        await AssertOnlyTheseCompleteAsync(turns, 9 + 90);
+        await Turns.AssertOnlyTheseCompleteAsync(turns, 9 + 90);
         time.Advance(TimeSpan.FromSeconds(2));
-        await AssertOnlyTheseCompleteAsync(turns, 9 + 270);
+        await Turns.AssertOnlyTheseCompleteAsync(turns, 9 + 270);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class LambdaRateLimiterTests
         time.Advance(TimeSpan.FromMinutes(1));
         var turns = Enumerable.Range(0, 6).Select(_ => limiter.WaitAsync(CancellationToken.None)).ToArray();
 
-        await AssertOnlyTheseCompleteAsync(turns, 5);
+        await Turns.AssertOnlyTheseCompleteAsync(turns, 5);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class LambdaRateLimiterTests
 
         var next = limiter.WaitAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(1));
-        await AssertOnlyTheseCompleteAsync([next], 1);
+        await Turns.AssertOnlyTheseCompleteAsync([next], 1);
     }
 
     [Fact]
@@ -93,12 +93,4 @@ public class LambdaRateLimiterTests
     [Fact]
     public void Needs_a_positive_rate() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new RequestRateLimiter(0, TimeProvider.System));
-
-    /// <summary>The first <paramref name="count"/> turns end (their delays run their continuations on the pool), the rest do not.</summary>
-    private static async Task AssertOnlyTheseCompleteAsync(Task[] turns, int count)
-    {
-        await Task.WhenAll(turns[..count]).WaitAsync(TimeSpan.FromSeconds(10));
-        await Task.Delay(50);
-        Assert.DoesNotContain(turns[count..], t => t.IsCompleted);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EcrCleanup.Abstractions;
@@ -42,29 +41,13 @@ internal sealed class EcrClient : IEcrClient
         return repository ?? throw new ServiceException("ECR", "DescribeRepositories", repositoryName, "RepositoryNotFoundException", $"ECR returned no repository named '{repositoryName}'.");
     }
 
-    public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        string? nextToken = null;
-        do
+    public IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, CancellationToken cancellationToken) =>
+        Paging.EveryPageAsync((nextToken, ct) =>
         {
-            var input = new JsonObject { ["repositoryName"] = repositoryName, ["maxResults"] = DescribeImagesPageSize };
-            if (nextToken is not null)
-            {
-                input["nextToken"] = nextToken;
-            }
-
-            var (images, next) = await _protocol.CallAsync("DescribeImages", repositoryName, input,
-                output => (Json.Array(output, "imageDetails").Select(detail => ReadImage(repositoryName, detail)).ToList(), Json.OptionalText(output, "nextToken")),
-                cancellationToken).ConfigureAwait(false);
-            foreach (var image in images)
-            {
-                yield return image;
-            }
-
-            nextToken = next;
-        }
-        while (!string.IsNullOrEmpty(nextToken));
-    }
+            var input = Json.Page(new JsonObject { ["repositoryName"] = repositoryName, ["maxResults"] = DescribeImagesPageSize }, nextToken);
+            return _protocol.CallAsync("DescribeImages", repositoryName, input,
+                output => (Json.Array(output, "imageDetails").Select(detail => ReadImage(repositoryName, detail)).ToList(), Json.OptionalText(output, "nextToken")), ct);
+        }, cancellationToken);
 
     /// <summary>
     /// BatchGetImage for every digest. An image ECR lists under <c>failures</c> (KmsError, UnsupportedImageType, ...) or

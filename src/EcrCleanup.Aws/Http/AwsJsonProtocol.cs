@@ -4,16 +4,22 @@ using System.Text.Json.Nodes;
 
 namespace EcrCleanup.Aws.Http;
 
-/// <summary>The awsJson1_1 protocol: <c>POST /</c>, <c>X-Amz-Target: Prefix.Operation</c>, JSON in and out.</summary>
+/// <summary>
+/// The awsJson1_1 and awsJson1_0 protocols: <c>POST /</c>, <c>X-Amz-Target: Prefix.Operation</c>, JSON in and out.
+/// They differ on the wire only in the content type (<c>application/x-amz-json-1.1</c> or <c>-1.0</c>).
+/// </summary>
 internal sealed class AwsJsonProtocol
 {
     private readonly AwsServiceClient _client;
     private readonly string _targetPrefix;
+    private readonly string _contentType;
 
-    public AwsJsonProtocol(AwsServiceClient client, string targetPrefix)
+    /// <param name="version"><c>1.1</c> (ECR, ECS) or <c>1.0</c> (App Runner), as the service's model names its protocol.</param>
+    public AwsJsonProtocol(AwsServiceClient client, string targetPrefix, string version = "1.1")
     {
         _client = client;
         _targetPrefix = targetPrefix;
+        _contentType = "application/x-amz-json-" + version;
     }
 
     /// <param name="read">Reads the operation's output object (see <see cref="MalformedAnswerException.Required"/> for members it always has).</param>
@@ -22,7 +28,7 @@ internal sealed class AwsJsonProtocol
         var request = new AwsRequest(operation, resource, HttpMethod.Post, "/")
         {
             Headers = new Dictionary<string, string> { ["X-Amz-Target"] = $"{_targetPrefix}.{operation}" },
-            ContentType = "application/x-amz-json-1.1",
+            ContentType = _contentType,
             Body = Encoding.UTF8.GetBytes(input.ToJsonString()),
         };
         return _client.SendAsync(request, response => read(ParseObject(response.Body)), cancellationToken);

@@ -104,13 +104,18 @@ internal sealed class AwsServiceClient
                 continue;
             }
 
-            var advice = Advice(error.Code, attempt);
+            var advice = Advice(error.Code, attempt, request.Operation);
             throw new ServiceException(_service.DisplayName, request.Operation, request.Resource, error.Code,
                 error.Message + advice, response.StatusCode, response.RequestId);
         }
     }
 
-    private static string Advice(string code, int attempts)
+    /// <summary>
+    /// What to do about an error that retrying cannot fix. A refusal names the IAM action to grant: for every service
+    /// the module calls (ECR, CloudFormation, Lambda, ECS, Batch, App Runner) the IAM prefix is the signing name and
+    /// the action is the operation (<c>ecs:ListClusters</c>).
+    /// </summary>
+    private string Advice(string code, int attempts, string operation)
     {
         if (RetryStrategy.IsThrottling(code))
         {
@@ -119,7 +124,7 @@ internal sealed class AwsServiceClient
 
         return code switch
         {
-            "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" => " (grant this permission to the identity in use; docs/operator-guide.md lists the IAM policy)",
+            "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" => $" (grant {_service.SigningName}:{operation} to the identity in use; docs/operator-guide.md lists the IAM policy)",
             "UnrecognizedClientException" or "InvalidClientTokenId" or "InvalidSignatureException" or "SignatureDoesNotMatch" or "ExpiredTokenException" or "ExpiredToken"
                 => " (the credentials were refused: check the profile or AWS_* variables, renew expired SSO or session credentials, and check the region)",
             _ => string.Empty,

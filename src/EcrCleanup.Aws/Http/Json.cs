@@ -8,6 +8,17 @@ namespace EcrCleanup.Aws.Http;
 /// </summary>
 internal static class Json
 {
+    /// <summary>The input for one page of a listing: <paramref name="input"/>, with <c>nextToken</c> past the first page.</summary>
+    public static JsonObject Page(JsonObject input, string? nextToken)
+    {
+        if (nextToken is not null)
+        {
+            input["nextToken"] = nextToken;
+        }
+
+        return input;
+    }
+
     /// <summary>A list of objects the operation always returns.</summary>
     public static List<JsonObject> Array(JsonObject parent, string name) =>
         Array(parent, name, item => item as JsonObject ?? throw new MalformedAnswerException($"its {name} holds something other than objects"));
@@ -16,9 +27,21 @@ internal static class Json
     public static List<T> Array<T>(JsonObject parent, string name, Func<JsonNode?, T> read) =>
         (parent[name] as JsonArray ?? throw new MalformedAnswerException($"it has no {name} list")).Select(read).ToList();
 
+    /// <summary>A list of objects the operation may leave out; empty when it does.</summary>
+    public static List<JsonObject> OptionalArray(JsonObject? parent, string name) =>
+        parent?[name] is null ? [] : Array(parent, name);
+
     /// <summary>An object the operation always returns.</summary>
     public static JsonObject Object(JsonObject parent, string name) =>
         parent[name] as JsonObject ?? throw new MalformedAnswerException($"it has no {name}");
+
+    /// <summary>An object the operation may leave out; null when it does (or when <paramref name="parent"/> is null).</summary>
+    public static JsonObject? OptionalObject(JsonObject? parent, string name) => parent?[name] switch
+    {
+        null => null,
+        JsonObject value => value,
+        _ => throw new MalformedAnswerException($"its {name} is not an object"),
+    };
 
     /// <summary>Text the operation always returns.</summary>
     public static string Text(JsonObject parent, string name) =>

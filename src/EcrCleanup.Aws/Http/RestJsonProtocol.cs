@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 
 namespace EcrCleanup.Aws.Http;
 
-/// <summary>The restJson1 protocol for reads: <c>GET</c> a path with URI-escaped labels and query parameters, JSON back.</summary>
+/// <summary>
+/// The restJson1 protocol for reads: <c>GET</c> a path with URI-escaped labels and query parameters (Lambda), or
+/// <c>POST</c> a JSON body to a fixed path (Batch); JSON back.
+/// </summary>
 internal sealed class RestJsonProtocol
 {
     private readonly AwsServiceClient _client;
@@ -19,6 +22,18 @@ internal sealed class RestJsonProtocol
     public Task<T> GetAsync<T>(string operation, string? resource, string path, IReadOnlyList<KeyValuePair<string, string>> query, Func<JsonObject, T> read, CancellationToken cancellationToken)
     {
         var request = new AwsRequest(operation, resource, HttpMethod.Get, path) { Query = query };
+        return _client.SendAsync(request, response => read(AwsJsonProtocol.ParseObject(response.Body)), cancellationToken);
+    }
+
+    /// <summary>Posts <paramref name="input"/> as the JSON body to <paramref name="path"/>.</summary>
+    /// <param name="read">Reads the operation's output object (see <see cref="MalformedAnswerException.Required"/> for members it always has).</param>
+    public Task<T> PostAsync<T>(string operation, string? resource, string path, JsonObject input, Func<JsonObject, T> read, CancellationToken cancellationToken)
+    {
+        var request = new AwsRequest(operation, resource, HttpMethod.Post, path)
+        {
+            ContentType = "application/json",
+            Body = System.Text.Encoding.UTF8.GetBytes(input.ToJsonString()),
+        };
         return _client.SendAsync(request, response => read(AwsJsonProtocol.ParseObject(response.Body)), cancellationToken);
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using EcrCleanup.Abstractions;
 using EcrCleanup.Aws.Http;
@@ -31,10 +30,8 @@ internal sealed class LambdaClient : ILambdaClient
         _controlPlaneLimiter = new RequestRateLimiter(ControlPlaneRate, time);
     }
 
-    public async IAsyncEnumerable<LambdaFunctionVersion> ListFunctionVersionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        string? marker = null;
-        do
+    public IAsyncEnumerable<LambdaFunctionVersion> ListFunctionVersionsAsync(CancellationToken cancellationToken) =>
+        Paging.EveryPageAsync(async (marker, ct) =>
         {
             var query = new List<KeyValuePair<string, string>>
             {
@@ -46,24 +43,16 @@ internal sealed class LambdaClient : ILambdaClient
                 query.Add(new("Marker", marker));
             }
 
-            await _controlPlaneLimiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-            var (versions, next) = await _protocol.GetAsync("ListFunctions", null, FunctionsPath, query, output => (
+            await _controlPlaneLimiter.WaitAsync(ct).ConfigureAwait(false);
+            return await _protocol.GetAsync("ListFunctions", null, FunctionsPath, query, output => (
                     Json.Array(output, "Functions").Select(function => new LambdaFunctionVersion(
                         Json.Text(function, "FunctionName"),
                         Json.Text(function, "Version"),
                         PackageType(function),
                         Json.Text(function, "CodeSha256"))).ToList(),
                     Json.OptionalText(output, "NextMarker")),
-                cancellationToken).ConfigureAwait(false);
-            foreach (var version in versions)
-            {
-                yield return version;
-            }
-
-            marker = next;
-        }
-        while (!string.IsNullOrEmpty(marker));
-    }
+                ct).ConfigureAwait(false);
+        }, cancellationToken);
 
     public async Task<LambdaFunctionCode?> GetFunctionAsync(string functionName, string? qualifier, CancellationToken cancellationToken)
     {
