@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Xml.Linq;
 using EcrCleanup.Abstractions;
 using EcrCleanup.Aws.Http;
@@ -25,29 +24,19 @@ internal sealed class CloudFormationClient : ICloudFormationClient
     ];
 
     private readonly AwsQueryProtocol _protocol;
+
     /// <param name="client">CloudFormation documents no fixed rate for these calls, so nothing here paces them: the client's adaptive retry mode slows down when the account throttles.</param>
     public CloudFormationClient(AwsServiceClient client)
     {
         _protocol = new AwsQueryProtocol(client, ApiVersion, Namespace);
     }
 
-    public async IAsyncEnumerable<CloudFormationStack> ListStacksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        string? nextToken = null;
-        do
+    public IAsyncEnumerable<CloudFormationStack> ListStacksAsync(CancellationToken cancellationToken) =>
+        Paging.EveryPageAsync((nextToken, ct) =>
         {
             var parameters = AwsQueryProtocol.Members("StackStatusFilter", LiveStackStatuses).Concat(NextToken(nextToken));
-            var (stacks, next) = await _protocol.CallAsync("ListStacks", null, parameters,
-                result => (Members(result, "StackSummaries").Select(ReadStack).ToList(), Text(result, "NextToken")), cancellationToken).ConfigureAwait(false);
-            foreach (var stack in stacks)
-            {
-                yield return stack;
-            }
-
-            nextToken = next;
-        }
-        while (!string.IsNullOrEmpty(nextToken));
-    }
+            return _protocol.CallAsync("ListStacks", null, parameters, result => (Members(result, "StackSummaries").Select(ReadStack).ToList(), Text(result, "NextToken")), ct);
+        }, cancellationToken);
 
     public async Task<CloudFormationStack?> DescribeStackAsync(string stackNameOrId, CancellationToken cancellationToken)
     {
@@ -62,28 +51,36 @@ internal sealed class CloudFormationClient : ICloudFormationClient
         }
     }
 
-    public async IAsyncEnumerable<CloudFormationResource> ListStackResourcesAsync(string stackNameOrId, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        string? nextToken = null;
-        do
+    public IAsyncEnumerable<CloudFormationResource> ListStackResourcesAsync(string stackNameOrId, CancellationToken cancellationToken) =>
+        Paging.EveryPageAsync((nextToken, ct) =>
         {
             var parameters = new[] { KeyValuePair.Create("StackName", stackNameOrId) }.Concat(NextToken(nextToken));
-            var (resources, next) = await _protocol.CallAsync("ListStackResources", stackNameOrId, parameters, result => (
+            return _protocol.CallAsync("ListStackResources", stackNameOrId, parameters, result => (
                     Members(result, "StackResourceSummaries").Select(summary => new CloudFormationResource(
                         Required(summary, "LogicalResourceId"),
                         Text(summary, "PhysicalResourceId"),
                         Required(summary, "ResourceType"),
                         Text(summary, "ResourceStatus"))).ToList(),
                     Text(result, "NextToken")),
-                cancellationToken).ConfigureAwait(false);
-            foreach (var resource in resources)
-            {
-                yield return resource;
-            }
+                ct);
+        }, cancellationToken);
 
-            nextToken = next;
+    /// <summary>
+    /// GetTemplate at the Processed stage: for a stack with transforms (SAM), the template CloudFormation made of them and
+    /// deployed; otherwise the one submitted. A body that is not a template is a <see cref="MalformedAnswerException"/>,
+    /// as any answer that is not the operation's document.
+    /// </summary>
+    public async Task<IReadOnlyList<TemplateResource>?> GetTemplateResourcesAsync(string stackNameOrId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _protocol.CallAsync("GetTemplate", stackNameOrId, [KeyValuePair.Create("StackName", stackNameOrId), KeyValuePair.Create("TemplateStage", "Processed")],
+                result => TemplateReader.Read(Required(result, "TemplateBody")), cancellationToken).ConfigureAwait(false);
         }
-        while (!string.IsNullOrEmpty(nextToken));
+        catch (ServiceException e) when (IsStackMissing(e))
+        {
+            return null;
+        }
     }
 
     /// <summary>CloudFormation answers a stack it does not know with ValidationError "Stack with id X does not exist".</summary>
