@@ -1,7 +1,10 @@
 using System.Net;
 using EcrCleanup.Abstractions;
+using EcrCleanup.Aws.AppRunner;
+using EcrCleanup.Aws.Batch;
 using EcrCleanup.Aws.CloudFormation;
 using EcrCleanup.Aws.Ecr;
+using EcrCleanup.Aws.Ecs;
 using EcrCleanup.Aws.GitHub;
 using EcrCleanup.Aws.Http;
 using EcrCleanup.Aws.Lambda;
@@ -48,6 +51,13 @@ public sealed class AwsClientFactory
 
     /// <summary>A Lambda client paced just under Lambda's documented per-region request quotas.</summary>
     public ILambdaClient CreateLambda() => new LambdaClient(CreateServiceClient(AwsServiceInfo.Lambda, RestJsonProtocol.ParseError), _time);
+
+    /// <summary>An ECS client paced just under the token buckets ECS documents for its read actions.</summary>
+    public IEcsClient CreateEcs() => new EcsClient(CreateServiceClient(AwsServiceInfo.Ecs, AwsJsonProtocol.ParseError), _time);
+
+    public IBatchClient CreateBatch() => new BatchClient(CreateServiceClient(AwsServiceInfo.Batch, RestJsonProtocol.ParseError));
+
+    public IAppRunnerClient CreateAppRunner() => new AppRunnerClient(CreateServiceClient(AwsServiceInfo.AppRunner, AwsJsonProtocol.ParseError));
 
     /// <summary>
     /// A GitHub client for <paramref name="repository"/> (<c>owner/name</c>), sharing this factory's retries and call
