@@ -1,7 +1,10 @@
 using EcrCleanup.Sandbox.Admin;
+using EcrCleanup.Sandbox.AppRunner;
 using EcrCleanup.Sandbox.Aws;
+using EcrCleanup.Sandbox.Batch;
 using EcrCleanup.Sandbox.CloudFormation;
 using EcrCleanup.Sandbox.Ecr;
+using EcrCleanup.Sandbox.Ecs;
 using EcrCleanup.Sandbox.Faults;
 using EcrCleanup.Sandbox.GitHub;
 using EcrCleanup.Sandbox.Lambda;
@@ -11,8 +14,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace EcrCleanup.Sandbox;
 
 /// <summary>
-/// Sends each request to its service by its wire shape (X-Amz-Target: ECR; form body: CloudFormation;
-/// /2015-03-31/: Lambda; /repos/: GitHub; /_sandbox/: admin), and runs the steps every AWS request goes
+/// Sends each request to its service by its wire shape (X-Amz-Target: ECS, App Runner or else ECR; form body:
+/// CloudFormation; /2015-03-31/: Lambda; /v1/: Batch; /repos/: GitHub; /_sandbox/: admin), and runs the steps every AWS request goes
 /// through: latency, call count, SigV4, rate limit, armed faults, then the operation (its answer malformed when a
 /// <c>malformed</c> fault took the request).
 /// </summary>
@@ -45,17 +48,34 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
             return;
         }
 
+        if (path.StartsWith(BatchHandler.Prefix, StringComparison.Ordinal))
+        {
+            var op = BatchHandler.Route(ctx.Request.Method, path);
+            await RunAwsAsync(ctx, session, Operations.Batch, AwsProtocol.RestJson, op, op is null ? "" : BatchHandler.Target(body),
+                body, rawPath, BatchHandler.Handle, BatchHandler.UnknownOperation);
+            return;
+        }
+
         if (HttpMethods.IsPost(ctx.Request.Method) && path == "/")
         {
             var target = ctx.Request.Headers["X-Amz-Target"].ToString();
+            if (target.StartsWith(EcsHandler.TargetPrefix, StringComparison.Ordinal))
+            {
+                var op = OperationOf(target, EcsHandler.TargetPrefix, Operations.EcsOps);
+                await RunAwsAsync(ctx, session, Operations.Ecs, AwsProtocol.Json11, op, op is null ? "" : EcsHandler.Target(op, body),
+                    body, rawPath, EcsHandler.Handle, EcsHandler.UnknownOperation);
+                return;
+            }
+            if (target.StartsWith(AppRunnerHandler.TargetPrefix, StringComparison.Ordinal))
+            {
+                var op = OperationOf(target, AppRunnerHandler.TargetPrefix, Operations.AppRunnerOps);
+                await RunAwsAsync(ctx, session, Operations.AppRunner, AwsProtocol.Json10, op, op is null ? "" : AppRunnerHandler.Target(body),
+                    body, rawPath, AppRunnerHandler.Handle, AppRunnerHandler.UnknownOperation);
+                return;
+            }
             if (target.Length > 0)
             {
-                var op = target.StartsWith(EcrHandler.TargetPrefix, StringComparison.Ordinal) ? target[EcrHandler.TargetPrefix.Length..] : null;
-                if (op is not null && !Operations.EcrOps.Contains(op))
-                {
-                    op = null;
-                }
-
+                var op = OperationOf(target, EcrHandler.TargetPrefix, Operations.EcrOps);
                 await RunAwsAsync(ctx, session, Operations.Ecr, AwsProtocol.Json11, op, op is null ? "" : EcrHandler.Target(body),
                     body, rawPath, EcrHandler.Handle, EcrHandler.UnknownOperation);
                 return;
@@ -149,9 +169,16 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
             // A sandbox bug: answer as a service failure (which clients retry) and say what went wrong on stderr.
             await Console.Error.WriteLineAsync($"sandbox: {service}:{operation} failed: {e}");
             await AwsResponses.WriteErrorAsync(ctx, protocol,
-                new AwsException(protocol == AwsProtocol.Json11 ? "ServerException" : protocol == AwsProtocol.Query ? "InternalFailure" : "ServiceException", 500,
+                new AwsException(protocol is AwsProtocol.Json11 or AwsProtocol.Json10 ? "ServerException" : protocol == AwsProtocol.Query ? "InternalFailure" : "ServiceException", 500,
                     $"Sandbox error: {e.GetType().Name}: {e.Message}"), requestId);
         }
+    }
+
+    /// <summary>The operation an X-Amz-Target names, when it has the service's prefix and the sandbox serves it; else null.</summary>
+    static string? OperationOf(string target, string prefix, IReadOnlyList<string> ops)
+    {
+        var op = target.StartsWith(prefix, StringComparison.Ordinal) ? target[prefix.Length..] : null;
+        return op is not null && ops.Contains(op) ? op : null;
     }
 
     /// <summary>The operation's answer: its reply, or the error it ends in.</summary>
@@ -167,15 +194,8 @@ internal sealed class Dispatcher(SandboxRuntime runtime)
             await AwsResponses.WriteErrorAsync(ctx, protocol, e, call.RequestId);
             return;
         }
-        await AwsResponses.WriteAsync(ctx, 200, ContentType(protocol), reply, call.RequestId);
+        await AwsResponses.WriteAsync(ctx, 200, AwsResponses.ContentType(protocol), reply, call.RequestId);
     }
-
-    static string ContentType(AwsProtocol protocol) => protocol switch
-    {
-        AwsProtocol.Json11 => "application/x-amz-json-1.1",
-        AwsProtocol.Query => "text/xml",
-        _ => "application/json",
-    };
 
     static async Task<byte[]> ReadBodyAsync(HttpRequest request)
     {

@@ -7,15 +7,28 @@ public static class Operations
     public const string CloudFormation = "cloudformation";
     public const string Lambda = "lambda";
     public const string GitHub = "github";
+    public const string Ecs = "ecs";
+    public const string Batch = "batch";
+    public const string AppRunner = "apprunner";
+
+    /// <summary>Every service, in the order messages name them.</summary>
+    public static readonly IReadOnlyList<string> Services = [Ecr, CloudFormation, Lambda, Ecs, Batch, AppRunner, GitHub];
 
     public static readonly IReadOnlyList<string> EcrOps =
         ["DescribeRepositories", "DescribeImages", "ListImages", "BatchGetImage", "BatchDeleteImage"];
 
     public static readonly IReadOnlyList<string> CloudFormationOps =
-        ["ListStacks", "DescribeStacks", "ListStackResources", "DescribeStackResources"];
+        ["ListStacks", "DescribeStacks", "ListStackResources", "DescribeStackResources", "GetTemplate"];
 
     public static readonly IReadOnlyList<string> LambdaOps =
         ["GetFunction", "ListFunctions", "ListVersionsByFunction", "ListAliases"];
+
+    public static readonly IReadOnlyList<string> EcsOps =
+        ["ListClusters", "ListServices", "DescribeServices", "ListTasks", "DescribeTasks", "DescribeTaskDefinition", "ListTaskDefinitions"];
+
+    public static readonly IReadOnlyList<string> BatchOps = ["DescribeJobDefinitions"];
+
+    public static readonly IReadOnlyList<string> AppRunnerOps = ["DescribeService"];
 
     /// <summary>GitHub operations carry Octokit's names. A fault may also name a group: "pulls", "repos",
     /// "commits" or "deployments" (the path's resource), matching every operation in it.</summary>
@@ -29,6 +42,9 @@ public static class Operations
         Ecr => EcrOps,
         CloudFormation => CloudFormationOps,
         Lambda => LambdaOps,
+        Ecs => EcsOps,
+        Batch => BatchOps,
+        AppRunner => AppRunnerOps,
         GitHub => GitHubOps,
         _ => null,
     };

@@ -18,4 +18,22 @@ internal sealed class AwsCall
 
     /// <summary>A scope for continuation tokens: valid only for this scenario load, operation and listing.</summary>
     public string TokenScope(string listing) => $"{Session.Generation}\n{Service}:{Operation}\n{listing}";
+
+    /// <summary>
+    /// One page of a listing: at most <paramref name="size"/> items from where <paramref name="token"/> (issued for this
+    /// listing) left off, and the token for the rest (null on the last page). A token from elsewhere throws <paramref name="invalidToken"/>.
+    /// </summary>
+    public (List<T> Page, string? Token) Page<T>(IReadOnlyList<T> all, string listing, string? token, int size, Func<AwsException> invalidToken)
+    {
+        var scope = TokenScope(listing);
+        var start = 0L;
+        if (token is not null && !Runtime.Tokens.TryRead(token, scope, out start))
+        {
+            throw invalidToken();
+        }
+
+        var page = all.Skip((int)start).Take(size).ToList();
+        var end = start + page.Count;
+        return (page, end < all.Count ? Runtime.Tokens.Issue(scope, end) : null);
+    }
 }

@@ -27,11 +27,11 @@ internal static class AwsResponses
 
         switch (protocol)
         {
-            case AwsProtocol.Json11:
-                return WriteAsync(ctx, e.Status, "application/x-amz-json-1.1", Json(w =>
+            case AwsProtocol.Json11 or AwsProtocol.Json10:
+                return WriteAsync(ctx, e.Status, ContentType(protocol), Json(w =>
                 {
                     w.WriteString("__type", e.Code);
-                    w.WriteString("message", e.Message);
+                    w.WriteString(e.MessageMember, e.Message);
                 }), requestId);
             case AwsProtocol.RestJson:
                 ctx.Response.Headers["X-Amzn-ErrorType"] = e.Code;
@@ -48,6 +48,23 @@ internal static class AwsResponses
                 var xml = $"<ErrorResponse xmlns=\"{QueryNamespace}\">\n  <Error>\n    <Type>{e.QueryType}</Type>\n    <Code>{Esc(e.Code)}</Code>\n    <Message>{Esc(e.Message)}</Message>\n  </Error>\n  <RequestId>{requestId}</RequestId>\n</ErrorResponse>\n";
                 return WriteAsync(ctx, e.Status, "text/xml", Encoding.UTF8.GetBytes(xml), requestId);
         }
+    }
+
+    /// <summary>The Content-Type of a protocol's replies.</summary>
+    public static string ContentType(AwsProtocol protocol) => protocol switch
+    {
+        AwsProtocol.Json11 => "application/x-amz-json-1.1",
+        AwsProtocol.Json10 => "application/x-amz-json-1.0",
+        AwsProtocol.Query => "text/xml",
+        _ => "application/json",
+    };
+
+    /// <summary>An awsJson/restJson timestamp: epoch seconds, as a number with a fraction (the services send milliseconds).</summary>
+    public static void WriteEpoch(Utf8JsonWriter w, string name, DateTimeOffset t)
+    {
+        var ms = t.ToUnixTimeMilliseconds();
+        w.WritePropertyName(name);
+        w.WriteRawValue($"{ms / 1000}.{ms % 1000:D3}", skipInputValidation: true);
     }
 
     /// <summary>Services write '+', '&lt;' and the like as they are ("manifest.v2+json"), not as \u escapes.</summary>

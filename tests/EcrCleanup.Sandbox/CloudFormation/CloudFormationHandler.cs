@@ -39,6 +39,7 @@ internal static class CloudFormationHandler
             "DescribeStacks" => DescribeStacks(call, form),
             "ListStackResources" => ListStackResources(call, form),
             "DescribeStackResources" => DescribeStackResources(state, form),
+            "GetTemplate" => GetTemplate(state, form),
             _ => throw UnknownAction(call.Operation),
         };
         var xml = new StringBuilder()
@@ -266,6 +267,33 @@ internal static class CloudFormationHandler
         return sb.ToString();
     }
 
+    // ---------------------------------------------------------------- GetTemplate
+
+    /// <summary>
+    /// The stack's template (the scenario's, verbatim, or one built from its resources), for a live stack by name or id
+    /// and a deleted one by id. Without transforms the Original and Processed stages are the same text, so both give it.
+    /// </summary>
+    static string GetTemplate(SandboxState state, Dictionary<string, StringValues> form)
+    {
+        var stage = First(form, "TemplateStage");
+        if (stage is not (null or "Original" or "Processed"))
+        {
+            throw Validation($"1 validation error detected: Value '{stage}' at 'templateStage' failed to satisfy constraint: Member must satisfy enum value set: [Original, Processed]");
+        }
+
+        if (First(form, "ChangeSetName") is { } changeSet)
+        {
+            // The sandbox has no change sets.
+            throw new AwsException("ChangeSetNotFound", 404, $"ChangeSet [{changeSet}] does not exist");
+        }
+
+        var stack = Find(state, First(form, "StackName") ?? throw Validation("Either StackName or ChangeSetName must be specified."));
+        var sb = new StringBuilder();
+        El(sb, 4, "TemplateBody", stack.Template);
+        sb.Append("    <StagesAvailable>\n      <member>Original</member>\n      <member>Processed</member>\n    </StagesAvailable>\n");
+        return sb.ToString();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /// <summary>
@@ -280,20 +308,8 @@ internal static class CloudFormationHandler
         return stack ?? throw Validation($"Stack with id {nameOrId} does not exist");
     }
 
-    static (List<T> Page, string? Token) Page<T>(AwsCall call, Dictionary<string, StringValues> form, List<T> all, string listing)
-    {
-        var scope = call.TokenScope(listing);
-        var start = 0L;
-        var next = First(form, "NextToken");
-        if (next is not null && !call.Runtime.Tokens.TryRead(next, scope, out start))
-        {
-            throw Validation("Invalid NextToken");
-        }
-
-        var page = all.Skip((int)start).Take(PageSize).ToList();
-        var end = start + page.Count;
-        return (page, end < all.Count ? call.Runtime.Tokens.Issue(scope, end) : null);
-    }
+    static (List<T> Page, string? Token) Page<T>(AwsCall call, Dictionary<string, StringValues> form, List<T> all, string listing) =>
+        call.Page(all, listing, First(form, "NextToken"), PageSize, () => Validation("Invalid NextToken"));
 
     static List<string> Members(Dictionary<string, StringValues> form, string list) =>
         form.Where(kv => kv.Key.StartsWith(list + ".member.", StringComparison.Ordinal))

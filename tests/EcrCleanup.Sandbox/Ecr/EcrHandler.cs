@@ -102,16 +102,7 @@ internal static partial class EcrHandler
         }
 
         var all = registry == state.Account ? state.Repositories : [];
-        var scope = call.TokenScope(registry);
-        var start = 0L;
-        if (nextToken is not null && !call.Runtime.Tokens.TryRead(nextToken, scope, out start))
-        {
-            throw InvalidToken();
-        }
-
-        var page = all.Skip((int)start).Take(maxResults ?? DefaultPageSize).ToList();
-        var end = start + page.Count;
-        var token = end < all.Count ? call.Runtime.Tokens.Issue(scope, end) : null;
+        var (page, token) = call.Page(all, registry, nextToken, maxResults ?? DefaultPageSize, InvalidToken);
         return AwsResponses.Json(w => WriteRepositories(w, page, state, token));
     }
 
@@ -125,7 +116,7 @@ internal static partial class EcrHandler
             w.WriteString("registryId", state.Account);
             w.WriteString("repositoryName", r.Name);
             w.WriteString("repositoryUri", r.Uri);
-            WriteEpoch(w, "createdAt", r.CreatedAt);
+            AwsResponses.WriteEpoch(w, "createdAt", r.CreatedAt);
             w.WriteString("imageTagMutability", r.TagMutability);
             w.WriteStartObject("imageScanningConfiguration");
             w.WriteBoolean("scanOnPush", false);
@@ -231,7 +222,7 @@ internal static partial class EcrHandler
                 w.WriteEndArray();
             }
             w.WriteNumber("imageSizeInBytes", i.SizeBytes);
-            WriteEpoch(w, "imagePushedAt", i.PushedAt);
+            AwsResponses.WriteEpoch(w, "imagePushedAt", i.PushedAt);
             w.WriteString("imageManifestMediaType", i.MediaType);
             if (EcrManifests.ArtifactMediaType(i) is { } artifact)
             {
@@ -240,7 +231,7 @@ internal static partial class EcrHandler
 
             if (i.LastPulledAt is { } pulled)
             {
-                WriteEpoch(w, "lastRecordedPullTime", pulled);
+                AwsResponses.WriteEpoch(w, "lastRecordedPullTime", pulled);
             }
 
             if (i.Subject is not null)
@@ -662,14 +653,6 @@ internal static partial class EcrHandler
 
     static AwsException InvalidToken() =>
         new("InvalidParameterException", 400, "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'");
-
-    static void WriteEpoch(Utf8JsonWriter w, string name, DateTimeOffset t)
-    {
-        // awsJson timestamps are epoch seconds, as a number with a fraction (ECR sends milliseconds).
-        var ms = t.ToUnixTimeMilliseconds();
-        w.WritePropertyName(name);
-        w.WriteRawValue($"{ms / 1000}.{ms % 1000:D3}", skipInputValidation: true);
-    }
 
     [GeneratedRegex(@"^[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+$")] private static partial Regex DigestPattern();
     [GeneratedRegex(@"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")] private static partial Regex RepositoryNamePattern();

@@ -292,17 +292,8 @@ internal static partial class LambdaHandler
 
             max = Math.Min(n, MaxPage);
         }
-        var scope = call.TokenScope(listing);
-        var start = 0L;
         var marker = query["Marker"].ToString();
-        if (marker.Length > 0 && !call.Runtime.Tokens.TryRead(marker, scope, out start))
-        {
-            throw InvalidParameter("Invalid Marker value");
-        }
-
-        var page = all.Skip((int)start).Take(max).ToList();
-        var end = start + page.Count;
-        return (page, end < all.Count ? call.Runtime.Tokens.Issue(scope, end) : null);
+        return call.Page(all, listing, marker.Length > 0 ? marker : null, max, () => InvalidParameter("Invalid Marker value"));
     }
 
     /// <summary>A function named by name, name:qualifier, ACCOUNT:function:name[:q] or its full ARN.</summary>

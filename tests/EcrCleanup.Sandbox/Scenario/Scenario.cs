@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace EcrCleanup.Sandbox;
@@ -19,6 +20,12 @@ public sealed class Scenario
     public List<ScenarioStack>? Stacks { get; set; }
     public List<ScenarioFunction>? Functions { get; set; }
     public ScenarioGitHub? Github { get; set; }
+    /// <summary>Optional (an addition to the contract): Amazon ECS clusters, their services and tasks, and task definitions.</summary>
+    public ScenarioEcs? Ecs { get; set; }
+    /// <summary>Optional (an addition to the contract): AWS Batch job definitions.</summary>
+    public ScenarioBatch? Batch { get; set; }
+    /// <summary>Optional (an addition to the contract): AWS App Runner services.</summary>
+    public ScenarioAppRunner? AppRunner { get; set; }
     public List<ScenarioFault>? Faults { get; set; }
 
     /// <summary>Allowed so a scenario file can name its JSON schema or describe itself; ignored.</summary>
@@ -72,6 +79,8 @@ public sealed class ScenarioStack
     /// <summary>Optional: deletion time of a DELETE_COMPLETE stack; default the load time.</summary>
     public double? DeletedHoursAgo { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+    /// <summary>Optional: the template body GetTemplate returns, verbatim (JSON or YAML); default a JSON template built from the resources.</summary>
+    public string? Template { get; set; }
 }
 
 public sealed class ScenarioStackResource
@@ -81,6 +90,8 @@ public sealed class ScenarioStackResource
     public string? PhysicalId { get; set; }
     /// <summary>Optional: resource status, default CREATE_COMPLETE (DELETE_COMPLETE for a deleted stack).</summary>
     public string? Status { get; set; }
+    /// <summary>Optional: the resource's <c>Properties</c> in the template GetTemplate builds (default <c>{}</c>).</summary>
+    public JsonObject? Properties { get; set; }
 }
 
 public sealed class ScenarioFunction
@@ -139,6 +150,136 @@ public sealed class ScenarioDeployment
     public DateTimeOffset? CreatedAt { get; set; }
     /// <summary>Optional: the ref deployed, default the sha.</summary>
     public string? Ref { get; set; }
+}
+
+public sealed class ScenarioEcs
+{
+    public List<ScenarioEcsCluster>? Clusters { get; set; }
+    public List<ScenarioEcsTaskDefinition>? TaskDefinitions { get; set; }
+}
+
+public sealed class ScenarioEcsCluster
+{
+    public string? Name { get; set; }
+    public List<ScenarioEcsService>? Services { get; set; }
+    public List<ScenarioEcsTask>? Tasks { get; set; }
+}
+
+public sealed class ScenarioEcsService
+{
+    public string? Name { get; set; }
+    /// <summary>ACTIVE (default), DRAINING or INACTIVE (described, not listed).</summary>
+    public string? Status { get; set; }
+    public int? DesiredCount { get; set; }
+    /// <summary>EC2 (default), FARGATE, EXTERNAL or MANAGED_INSTANCES.</summary>
+    public string? LaunchType { get; set; }
+    /// <summary><c>family:revision</c> of one of <see cref="ScenarioEcs.TaskDefinitions"/>; default the PRIMARY deployment's.</summary>
+    public string? TaskDefinition { get; set; }
+    /// <summary>Default: one PRIMARY, COMPLETED deployment of <see cref="TaskDefinition"/> (none when <see cref="TaskSets"/> are given).</summary>
+    public List<ScenarioEcsDeployment>? Deployments { get; set; }
+    public List<ScenarioEcsTaskSet>? TaskSets { get; set; }
+}
+
+public sealed class ScenarioEcsDeployment
+{
+    /// <summary>Optional: <c>ecs-svc/</c> and digits; default derived from the cluster, service and position.</summary>
+    public string? Id { get; set; }
+    /// <summary>PRIMARY, ACTIVE or INACTIVE.</summary>
+    public string? Status { get; set; }
+    public string? TaskDefinition { get; set; }
+    /// <summary>COMPLETED (default), FAILED or IN_PROGRESS.</summary>
+    public string? RolloutState { get; set; }
+}
+
+public sealed class ScenarioEcsTaskSet
+{
+    public string? TaskDefinition { get; set; }
+    /// <summary>PRIMARY, ACTIVE (default) or DRAINING.</summary>
+    public string? Status { get; set; }
+}
+
+public sealed class ScenarioEcsTask
+{
+    /// <summary>Optional: 32 lowercase hex digits; default derived from the cluster and position.</summary>
+    public string? Id { get; set; }
+    public string? TaskDefinition { get; set; }
+    /// <summary>Default <c>family:&lt;family&gt;</c>; a service's tasks are <c>service:&lt;name&gt;</c>.</summary>
+    public string? Group { get; set; }
+    public string? StartedBy { get; set; }
+    public string? LastStatus { get; set; }
+    public string? DesiredStatus { get; set; }
+    /// <summary>Default: the task definition's containers, each digest resolved from the scenario's repositories.</summary>
+    public List<ScenarioEcsContainer>? Containers { get; set; }
+}
+
+public sealed class ScenarioEcsContainer
+{
+    public string? Name { get; set; }
+    public string? Image { get; set; }
+    public string? ImageDigest { get; set; }
+}
+
+public sealed class ScenarioEcsTaskDefinition
+{
+    public string? Family { get; set; }
+    public int? Revision { get; set; }
+    /// <summary>ACTIVE (default), INACTIVE or DELETE_IN_PROGRESS.</summary>
+    public string? Status { get; set; }
+    public List<ScenarioEcsContainer>? Containers { get; set; }
+}
+
+public sealed class ScenarioBatch
+{
+    public List<ScenarioBatchJobDefinition>? JobDefinitions { get; set; }
+}
+
+public sealed class ScenarioBatchJobDefinition
+{
+    public string? Name { get; set; }
+    public int? Revision { get; set; }
+    /// <summary>ACTIVE (default) or INACTIVE.</summary>
+    public string? Status { get; set; }
+    /// <summary>container (default) or multinode (the default when <see cref="NodeRanges"/> are given).</summary>
+    public string? Type { get; set; }
+    /// <summary>containerProperties.image. Exactly one of image, ecsContainers, eksContainers and nodeRanges.</summary>
+    public string? Image { get; set; }
+    /// <summary>ecsProperties.taskProperties[0].containers.</summary>
+    public List<ScenarioEcsContainer>? EcsContainers { get; set; }
+    /// <summary>eksProperties.podProperties.containers.</summary>
+    public List<ScenarioEcsContainer>? EksContainers { get; set; }
+    /// <summary>eksProperties.podProperties.initContainers (with eksContainers).</summary>
+    public List<ScenarioEcsContainer>? EksInitContainers { get; set; }
+    /// <summary>nodeProperties.nodeRangeProperties (type multinode).</summary>
+    public List<ScenarioBatchNodeRange>? NodeRanges { get; set; }
+}
+
+public sealed class ScenarioBatchNodeRange
+{
+    /// <summary>Default <c>i:i</c> for the i-th range.</summary>
+    public string? TargetNodes { get; set; }
+    public string? Image { get; set; }
+    public List<ScenarioEcsContainer>? EcsContainers { get; set; }
+    public List<ScenarioEcsContainer>? EksContainers { get; set; }
+}
+
+public sealed class ScenarioAppRunner
+{
+    public List<ScenarioAppRunnerService>? Services { get; set; }
+}
+
+public sealed class ScenarioAppRunnerService
+{
+    public string? Name { get; set; }
+    /// <summary>Optional: 32 lowercase hex digits; default the first 32 of sha256(name).</summary>
+    public string? Id { get; set; }
+    /// <summary>RUNNING (default), OPERATION_IN_PROGRESS, PAUSED, CREATE_FAILED, DELETE_FAILED or DELETED.</summary>
+    public string? Status { get; set; }
+    /// <summary>An image source (SourceConfiguration.ImageRepository); or, instead, <see cref="CodeRepository"/>.</summary>
+    public string? ImageIdentifier { get; set; }
+    /// <summary>ECR or ECR_PUBLIC; default from the image identifier.</summary>
+    public string? ImageRepositoryType { get; set; }
+    /// <summary>A source code repository URL (SourceConfiguration.CodeRepository) instead of an image.</summary>
+    public string? CodeRepository { get; set; }
 }
 
 public sealed class ScenarioFault

@@ -84,7 +84,7 @@ internal static partial class ScenarioLoader
             var ops = Operations.OpsOf(service);
             if (ops is null)
             {
-                Fail(path, $"key must be 'service:Operation' or 'service:*' with service one of ecr, cloudformation, lambda, github");
+                Fail(path, $"key must be 'service:Operation' or 'service:*' with service one of {string.Join(", ", Operations.Services)}");
             }
 
             if (op != "*" && !ops!.Contains(op))
@@ -109,6 +109,9 @@ internal static partial class ScenarioLoader
         var stacks = LoadStacks(s.Stacks ?? [], account, region, now);
         var functions = LoadFunctions(s.Functions ?? [], repos, account, region, now);
         var github = s.Github is null ? null : LoadGitHub(s.Github, now);
+        var (clusters, taskDefinitions) = LoadEcs(s.Ecs, repos, account, region, now);
+        var jobDefinitions = LoadJobDefinitions(s.Batch, account, region);
+        var appRunnerServices = LoadAppRunnerServices(s.AppRunner, account, region, now);
         ValidateFaults(s.Faults ?? [], "$.faults");
 
         return new SandboxState
@@ -124,6 +127,10 @@ internal static partial class ScenarioLoader
             Stacks = stacks,
             Functions = functions,
             GitHub = github,
+            EcsClusters = clusters,
+            TaskDefinitions = taskDefinitions,
+            JobDefinitions = jobDefinitions,
+            AppRunnerServices = appRunnerServices,
         };
     }
 
@@ -445,13 +452,20 @@ internal static partial class ScenarioLoader
                     LogicalId = logical,
                     Type = type,
                     PhysicalId = sr.PhysicalId,
+                    Properties = sr.Properties,
                     Status = rstatus,
                     LastUpdatedAt = updated ?? created,
                 });
             }
 
+            if (ss.Template is { } given && string.IsNullOrWhiteSpace(given))
+            {
+                Fail(p + ".template", "must not be empty (leave it out for a template built from the resources)");
+            }
+
             stacks.Add(new CfnStack
             {
+                Template = ss.Template ?? BuildTemplate(resources),
                 Name = name,
                 Status = status,
                 Tags = tags,
@@ -501,6 +515,37 @@ internal static partial class ScenarioLoader
             st.RootId = root.StackId;
         }
         return stacks;
+    }
+
+    /// <summary>The template GetTemplate returns for a stack the scenario gives no template: its resources, as JSON.</summary>
+    static string BuildTemplate(List<CfnResource> resources)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(ms, Aws.AwsResponses.WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("AWSTemplateFormatVersion", "2010-09-09");
+            w.WriteStartObject("Resources");
+            foreach (var r in resources)
+            {
+                w.WriteStartObject(r.LogicalId);
+                w.WriteString("Type", r.Type);
+                w.WritePropertyName("Properties");
+                if (r.Properties is { } properties)
+                {
+                    properties.WriteTo(w);
+                }
+                else
+                {
+                    w.WriteStartObject();
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
     }
 
     // ---------------------------------------------------------------- Lambda
@@ -666,7 +711,7 @@ internal static partial class ScenarioLoader
         }
 
         var m = ImageUriPattern().Match(imageUri!);
-        if (!m.Success)
+        if (!m.Success || !m.Groups["ref"].Success)
         {
             Fail(p + ".imageUri", $"'{imageUri}' is not an ECR image URI (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG or @sha256:...)");
         }
@@ -682,22 +727,10 @@ internal static partial class ScenarioLoader
 
             digest = resolved;
         }
-        else if (m.Groups["ref"].Value.StartsWith("sha256:", StringComparison.Ordinal))
-        {
-            digest = m.Groups["ref"].Value;
-        }
         else
         {
-            var tag = m.Groups["ref"].Value;
-            var repoName = m.Groups["repo"].Value;
-            var repo = m.Groups["account"].Value == account && m.Groups["region"].Value == region ? repos.Find(r => r.Name == repoName) : null;
-            var image = repo?.ByTag(tag);
-            if (image is null)
-            {
-                Fail(p + ".resolvedDigest", $"required: tag '{tag}' is not in repository '{repoName}' of this scenario's account and region, so the digest it ran cannot be derived");
-            }
-
-            digest = image!.Digest;
+            digest = DigestAtLoad(m, repos, account, region) ?? Fail<string>(p + ".resolvedDigest",
+                $"required: tag '{m.Groups["ref"].Value}' is not in repository '{m.Groups["repo"].Value}' of this scenario's account and region, so the digest it ran cannot be derived");
         }
         return new LambdaVersion
         {
@@ -709,6 +742,23 @@ internal static partial class ScenarioLoader
             RevisionId = revision,
             LastModified = modified,
         };
+    }
+
+    /// <summary>
+    /// The digest an ECR image reference (a match of <see cref="ImageUriPattern"/>) names at load: its own digest, or
+    /// that of the image its tag (default <c>latest</c>) points to in this scenario's repositories; null when the
+    /// scenario cannot say (another account, region or repository, or a tag it does not have).
+    /// </summary>
+    static string? DigestAtLoad(Match m, List<EcrRepository> repos, string account, string region)
+    {
+        var reference = m.Groups["ref"].Success ? m.Groups["ref"].Value : "latest";
+        if (reference.StartsWith("sha256:", StringComparison.Ordinal))
+        {
+            return reference;
+        }
+
+        var repo = m.Groups["account"].Value == account && m.Groups["region"].Value == region ? repos.Find(r => r.Name == m.Groups["repo"].Value) : null;
+        return repo?.ByTag(reference)?.Digest;
     }
 
     // ---------------------------------------------------------------- GitHub
@@ -854,11 +904,11 @@ internal static partial class ScenarioLoader
         {
             var p = $"{path}[{i}]";
             var f = faults[i] ?? Fail<ScenarioFault>(p, "must be an object");
-            var service = f.Service ?? Fail<string>(p + ".service", "required: ecr, cloudformation, lambda or github");
+            var service = f.Service ?? Fail<string>(p + ".service", $"required: one of {string.Join(", ", Operations.Services)}");
             var ops = Operations.OpsOf(service);
             if (ops is null)
             {
-                Fail(p + ".service", $"unknown service '{service}' (ecr, cloudformation, lambda or github)");
+                Fail(p + ".service", $"unknown service '{service}' (known: {string.Join(", ", Operations.Services)})");
             }
 
             if (f.Operation is { } op && op != "*" && !ops!.Contains(op) && !(service == Operations.GitHub && Operations.GitHubGroups.Contains(op)))
@@ -984,7 +1034,7 @@ internal static partial class ScenarioLoader
     [GeneratedRegex(@"^[a-zA-Z0-9_-]{1,64}$")] private static partial Regex FunctionNamePattern();
     [GeneratedRegex(@"^[1-9][0-9]{0,9}$")] private static partial Regex VersionPattern();
     [GeneratedRegex(@"^[a-zA-Z0-9_-]+$")] private static partial Regex AliasPattern();
-    [GeneratedRegex(@"^(?<account>\d{12})\.dkr\.ecr\.(?<region>[a-z0-9-]+)\.amazonaws\.com/(?<repo>(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?:@(?<ref>sha256:[0-9a-f]{64})|:(?<ref>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))$")]
+    [GeneratedRegex(@"^(?<account>\d{12})\.dkr\.ecr\.(?<region>[a-z0-9-]+)\.amazonaws\.com/(?<repo>(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?:@(?<ref>sha256:[0-9a-f]{64})|:(?<ref>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?$")]
     private static partial Regex ImageUriPattern();
     [GeneratedRegex(@"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")] private static partial Regex GitHubRepoPattern();
     [GeneratedRegex(@"^[0-9a-f]{40}$")] private static partial Regex ShaPattern();

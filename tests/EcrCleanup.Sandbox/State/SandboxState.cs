@@ -17,6 +17,10 @@ internal sealed class SandboxState
     public required List<CfnStack> Stacks { get; init; }
     public required List<LambdaFunction> Functions { get; init; }
     public required GitHubData? GitHub { get; init; }
+    public required List<EcsCluster> EcsClusters { get; init; }
+    public required List<EcsTaskDefinition> TaskDefinitions { get; init; }
+    public required List<BatchJobDefinition> JobDefinitions { get; init; }
+    public required List<AppRunnerService> AppRunnerServices { get; init; }
 
     public object EcrLock { get; } = new();
 
@@ -180,6 +184,8 @@ internal static class MediaTypes
 
 internal sealed class CfnStack
 {
+    /// <summary>The template GetTemplate returns: the scenario's, verbatim, or one built from the resources.</summary>
+    public required string Template { get; init; }
     public required string Name { get; init; }
     public required string StackId { get; init; }
     public required string Status { get; init; }
@@ -199,6 +205,8 @@ internal sealed class CfnResource
 {
     public required string LogicalId { get; init; }
     public required string Type { get; init; }
+    /// <summary>The resource's <c>Properties</c> in the template the sandbox builds (a JSON object).</summary>
+    public required System.Text.Json.Nodes.JsonObject? Properties { get; init; }
     /// <summary>As reported: for a nested stack, its ARN.</summary>
     public required string? PhysicalId { get; set; }
     public required string Status { get; init; }
@@ -272,4 +280,105 @@ internal sealed class GitHubDeployment
     public required string Sha { get; init; }
     public required string Ref { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+}
+
+internal sealed class EcsCluster
+{
+    public required string Name { get; init; }
+    public required string Arn { get; init; }
+    public required List<EcsService> Services { get; init; }
+    public required List<EcsTask> Tasks { get; init; }
+}
+
+internal sealed class EcsService
+{
+    public required string Name { get; init; }
+    public required string Arn { get; init; }
+    public required string Status { get; init; }
+    public required int DesiredCount { get; init; }
+    /// <summary>Counted from the cluster's tasks of this service (group <c>service:NAME</c>).</summary>
+    public int RunningCount { get; set; }
+    public int PendingCount { get; set; }
+    public required string LaunchType { get; init; }
+    public required string? TaskDefinitionArn { get; init; }
+    /// <summary>ECS (rolling deployments) or EXTERNAL (task sets).</summary>
+    public required string DeploymentController { get; init; }
+    public required List<EcsDeployment> Deployments { get; init; }
+    public required List<EcsDeployment> TaskSets { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A deployment or a task set: what starts a service's tasks (<see cref="EcsTask.StartedBy"/> is its id).</summary>
+internal sealed class EcsDeployment
+{
+    public required string Id { get; init; }
+    /// <summary>A task set's ARN; null for a deployment.</summary>
+    public required string? Arn { get; init; }
+    public required string Status { get; init; }
+    public required string TaskDefinitionArn { get; init; }
+    public required int DesiredCount { get; init; }
+    public required string? RolloutState { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public int RunningCount { get; set; }
+    public int PendingCount { get; set; }
+}
+
+internal sealed class EcsTask
+{
+    public required string Id { get; init; }
+    public required string Arn { get; init; }
+    public required EcsTaskDefinition TaskDefinition { get; init; }
+    public required string Group { get; init; }
+    public required string? StartedBy { get; init; }
+    public required string LastStatus { get; init; }
+    public required string DesiredStatus { get; init; }
+    public required string LaunchType { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required List<EcsContainer> Containers { get; init; }
+}
+
+internal sealed record EcsContainer(string Arn, string Name, string? Image, string? ImageDigest);
+
+/// <summary>A container definition: a name and the image it names.</summary>
+internal sealed record ContainerImage(string Name, string Image);
+
+internal sealed class EcsTaskDefinition
+{
+    public required string Family { get; init; }
+    public required int Revision { get; init; }
+    public required string Arn { get; init; }
+    public required string Status { get; init; }
+    public required List<ContainerImage> Containers { get; init; }
+    public required DateTimeOffset RegisteredAt { get; init; }
+
+    public string Key => $"{Family}:{Revision}";
+}
+
+internal sealed class BatchJobDefinition
+{
+    public required string Name { get; init; }
+    public required int Revision { get; init; }
+    public required string Arn { get; init; }
+    public required string Status { get; init; }
+    public required string Type { get; init; }
+    public required BatchContainers Containers { get; init; }
+    /// <summary>multinode: the node ranges, each with its own containers.</summary>
+    public required List<(string TargetNodes, BatchContainers Containers)> NodeRanges { get; init; }
+}
+
+/// <summary>Where a Batch job definition (or a node range) names its images: exactly one of the three.</summary>
+internal sealed record BatchContainers(string? Image, List<ContainerImage>? Ecs, List<ContainerImage>? Eks, List<ContainerImage>? EksInit);
+
+internal sealed class AppRunnerService
+{
+    public required string Name { get; init; }
+    public required string Id { get; init; }
+    public required string Arn { get; init; }
+    public required string Url { get; init; }
+    public required string Status { get; init; }
+    public required string? ImageIdentifier { get; init; }
+    public required string? ImageRepositoryType { get; init; }
+    public required string? CodeRepository { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
 }
