@@ -1,7 +1,7 @@
 // Starts the sandbox (the built dll) as a child process and drives its admin endpoints.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,8 +13,13 @@ process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const suiteDir = path.resolve(here, '..');
+// SANDBOX_DLL, or else the newer of the Debug and Release builds (so a fresh build is never shadowed by a stale one).
+const builds = ['Debug', 'Release']
+  .map((c) => path.resolve(suiteDir, `../EcrCleanup.Sandbox/bin/${c}/net10.0/EcrCleanup.Sandbox.dll`))
+  .filter((f) => existsSync(f))
+  .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
 export const sandboxDll = path.resolve(suiteDir, process.env.SANDBOX_DLL
-  ?? '../EcrCleanup.Sandbox/bin/Debug/net10.0/EcrCleanup.Sandbox.dll');
+  ?? builds[0] ?? '../EcrCleanup.Sandbox/bin/Debug/net10.0/EcrCleanup.Sandbox.dll');
 
 export const scenarioPath = (name) => path.join(suiteDir, 'scenarios', name);
 

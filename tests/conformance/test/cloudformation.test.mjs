@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  CloudFormationClient, CloudFormationServiceException, DescribeStackResourcesCommand, DescribeStacksCommand,
-  ListStackResourcesCommand, ListStacksCommand, paginateListStackResources, paginateListStacks,
+  ChangeSetNotFoundException, CloudFormationClient, CloudFormationServiceException, DescribeStackResourcesCommand,
+  DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand, ListStacksCommand, paginateListStackResources,
+  paginateListStacks,
 } from '@aws-sdk/client-cloudformation';
 import { ACCOUNT, awsConfig, CREDENTIALS, scenarioPath, startSandbox } from '../lib/sandbox.mjs';
 
@@ -136,6 +137,130 @@ describe('CloudFormation', () => {
       assert.deepEqual(one.StackResources.map((r) => r.PhysicalResourceId), ['Big-Table200-X']);
       const byPhysical = await bigCfn.send(new DescribeStackResourcesCommand({ PhysicalResourceId: 'Big-Table7-X' }));
       assert.equal(byPhysical.StackResources[0].LogicalResourceId, 'Table7');
+    });
+  });
+
+  describe('GetTemplate', () => {
+    // A template as authors write it: YAML with short-form tags, and characters XML must escape.
+    const YAML = [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      'Transform: AWS::Serverless-2016-10-31',
+      'Resources:',
+      '  Api:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      "      ImageUri: !Sub '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/api:v7'",
+      '      Description: "<api> & friends"',
+      '',
+    ].join('\n');
+    const TASK_DEF = `arn:aws:ecs:eu-west-2:${ACCOUNT}:task-definition/api:7`;
+    let tpl;
+    let tplCfn;
+    before(async () => {
+      tpl = await startSandbox({
+        repositories: [],
+        stacks: [
+          { name: 'Yaml', template: YAML, resources: [{ logicalId: 'Api', type: 'AWS::Lambda::Function', physicalId: 'Yaml-Api-1' }] },
+          {
+            name: 'Workloads',
+            resources: [
+              { logicalId: 'TaskDef', type: 'AWS::ECS::TaskDefinition', physicalId: TASK_DEF,
+                properties: { Family: 'api', ContainerDefinitions: [{ Name: 'web', Image: { 'Fn::Sub': '${Repo}:v7' } }] } },
+              { logicalId: 'Service', type: 'AWS::ECS::Service', physicalId: `arn:aws:ecs:eu-west-2:${ACCOUNT}:service/production/api`,
+                properties: { TaskDefinition: { Ref: 'TaskDef' }, DesiredCount: 2 } },
+              { logicalId: 'Job', type: 'AWS::Batch::JobDefinition', physicalId: `arn:aws:batch:eu-west-2:${ACCOUNT}:job-definition/nightly:1` },
+              { logicalId: 'Web', type: 'AWS::AppRunner::Service', physicalId: `arn:aws:apprunner:eu-west-2:${ACCOUNT}:service/web/${'0'.repeat(32)}` },
+              { logicalId: 'Model', type: 'AWS::SageMaker::Model', physicalId: 'model-1', properties: {} },
+            ],
+          },
+          { name: 'Old', status: 'DELETE_COMPLETE', template: '{"Resources":{}}' },
+        ],
+      });
+      tplCfn = new CloudFormationClient(awsConfig(tpl, { maxAttempts: 1 }));
+    });
+    after(async () => { tplCfn?.destroy(); await tpl?.stop(); });
+
+    test('a stack without a template: JSON built from its resources, Properties {} by default', async () => {
+      const out = await cfn.send(new GetTemplateCommand({ StackName: 'HelpmatonProduction' }));
+      assert.deepEqual(out.StagesAvailable, ['Original', 'Processed']);
+      assert.deepEqual(JSON.parse(out.TemplateBody), {
+        AWSTemplateFormatVersion: '2010-09-09',
+        Resources: {
+          ApiFunction: { Type: 'AWS::Lambda::Function', Properties: {} },
+          Workers: { Type: 'AWS::CloudFormation::Stack', Properties: {} },
+          Table: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+        },
+      });
+    });
+
+    test("a resource's properties go into the template; physical ids are reported as the scenario wrote them", async () => {
+      const { TemplateBody } = await tplCfn.send(new GetTemplateCommand({ StackName: 'Workloads', TemplateStage: 'Original' }));
+      const { Resources } = JSON.parse(TemplateBody);
+      assert.deepEqual(Object.keys(Resources), ['TaskDef', 'Service', 'Job', 'Web', 'Model']);
+      assert.deepEqual(Resources.TaskDef, {
+        Type: 'AWS::ECS::TaskDefinition',
+        Properties: { Family: 'api', ContainerDefinitions: [{ Name: 'web', Image: { 'Fn::Sub': '${Repo}:v7' } }] },
+      });
+      assert.deepEqual(Resources.Service.Properties, { TaskDefinition: { Ref: 'TaskDef' }, DesiredCount: 2 });
+      const listed = await tplCfn.send(new ListStackResourcesCommand({ StackName: 'Workloads' }));
+      assert.equal(listed.StackResourceSummaries[0].PhysicalResourceId, TASK_DEF);
+      assert.deepEqual(listed.StackResourceSummaries.map((r) => r.ResourceType),
+        ['AWS::ECS::TaskDefinition', 'AWS::ECS::Service', 'AWS::Batch::JobDefinition', 'AWS::AppRunner::Service', 'AWS::SageMaker::Model']);
+    });
+
+    test('a stack with a template: the text verbatim (YAML, short-form tags, escaped characters), either stage, by name or id', async () => {
+      for (const TemplateStage of [undefined, 'Original', 'Processed']) {
+        const out = await tplCfn.send(new GetTemplateCommand({ StackName: 'Yaml', TemplateStage }));
+        assert.equal(out.TemplateBody, YAML);
+      }
+      const [yaml] = (await tplCfn.send(new DescribeStacksCommand({ StackName: 'Yaml' }))).Stacks;
+      assert.equal((await tplCfn.send(new GetTemplateCommand({ StackName: yaml.StackId }))).TemplateBody, YAML);
+      const gone = (await tplCfn.send(new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'] }))).StackSummaries[0];
+      assert.equal((await tplCfn.send(new GetTemplateCommand({ StackName: gone.StackId }))).TemplateBody, '{"Resources":{}}');
+    });
+
+    test('errors: an unknown (or deleted, by name) stack is ValidationError; a change set ChangeSetNotFound (404)', async () => {
+      for (const StackName of ['Nope', 'Old']) {
+        await assert.rejects(tplCfn.send(new GetTemplateCommand({ StackName })), (e) => {
+          assert.equal(e.name, 'ValidationError');
+          assert.equal(e.message, `Stack with id ${StackName} does not exist`);
+          assert.equal(e.$metadata.httpStatusCode, 400);
+          return true;
+        });
+      }
+      await assert.rejects(tplCfn.send(new GetTemplateCommand({ StackName: 'Yaml', TemplateStage: 'Final' })),
+        (e) => e.name === 'ValidationError' && /templateStage/.test(e.message));
+      await assert.rejects(tplCfn.send(new GetTemplateCommand({ StackName: 'Yaml', ChangeSetName: 'cs1' })), (e) => {
+        assert.ok(e instanceof ChangeSetNotFoundException);
+        assert.equal(e.$metadata.httpStatusCode, 404);
+        assert.equal(e.message, 'ChangeSet [cs1] does not exist');
+        return true;
+      });
+      await assert.rejects(tplCfn.send(new GetTemplateCommand({})), (e) => e.name === 'ValidationError');
+    });
+
+    test('faults, malformed answers and call counts', async () => {
+      await tpl.addFaults([
+        { service: 'cloudformation', operation: 'GetTemplate', match: 'Yaml', error: 'Throttling' },
+        { service: 'cloudformation', operation: 'GetTemplate', malformed: 'drop:TemplateBody' },
+      ]);
+      await assert.rejects(tplCfn.send(new GetTemplateCommand({ StackName: 'Yaml' })), (e) => e.name === 'Throttling');
+      const dropped = await tplCfn.send(new GetTemplateCommand({ StackName: 'Yaml' }));
+      assert.equal(dropped.TemplateBody, undefined);
+      assert.deepEqual(dropped.StagesAvailable, ['Original', 'Processed']);
+      assert.ok((await tpl.calls())['cloudformation:GetTemplate'] >= 2);
+    });
+
+    test('validation: properties is an object, a template is not empty, real-looking types pass', async () => {
+      const stack = (resource, extra = {}) => ({ repositories: [], stacks: [{ name: 'S', resources: [resource], ...extra }] });
+      const r = { logicalId: 'R', type: 'AWS::ECS::TaskDefinition' };
+      await assert.rejects(tpl.loadScenario(stack({ ...r, properties: [1] })),
+        (e) => e.status === 400 && e.body.path === '$.stacks[0].resources[0].properties');
+      await assert.rejects(tpl.loadScenario(stack(r, { template: ' ' })), (e) => e.status === 400 && e.body.path === '$.stacks[0].template');
+      for (const type of ['AWS::ECS::Service', 'AWS::Batch::JobDefinition', 'AWS::AppRunner::Service', 'AWS::SageMaker::Model', 'AWS::EKS::Nodegroup']) {
+        await tpl.loadScenario(stack({ ...r, type }));
+      }
+      await assert.rejects(tpl.loadScenario(stack({ ...r, type: 'ECS::Service' })), (e) => e.status === 400 && e.body.path === '$.stacks[0].resources[0].type');
     });
   });
 
