@@ -81,4 +81,55 @@ function New-ProtectionScenario {
     }
 }
 
-Export-ModuleMember -Function Get-TestDigest, Get-TestSha, Get-TestTag, Get-TestImageUri, New-ProtectionScenario
+# The protection scenario with other workloads: an ECS cluster whose service runs by a tag that moved, a service
+# mid-deployment, a stopped production service whose task definition family has earlier revisions, a Batch job
+# definition in PR 12's stack, and a resource of a type the module does not read that names an image of 'app'.
+# -WithoutStackTaskDefinition leaves the production stack without its task definition (for -SkipEcs).
+function New-WorkloadScenario([switch] $WithoutStackTaskDefinition) {
+    $scenario = New-ProtectionScenario
+    $arn = 'arn:aws:ecs:eu-west-2:123456789012'
+    $old = { param($label, $tags) @{ digest = (Get-TestDigest $label); tags = @($tags); ageHours = 200; sizeBytes = 100000000 } }
+    $scenario.repositories[0].images += @(
+        & $old 'svc-ran' @()                          # what the web service's task runs: its tag has moved on
+        & $old 'svc-now' @(Get-TestTag 'svc-now')     # where the tag points now
+        & $old 'deploy-old' @(Get-TestTag 'deploy-old')
+        & $old 'deploy-new' @(Get-TestTag 'deploy-new')
+        & $old 'batch' @(Get-TestTag 'batch')
+        1..5 | ForEach-Object { & $old "rev$_" @(Get-TestTag "rev$_") }
+    )
+    $definition = { param($family, $revision, $uri, $status) @{ family = $family; revision = $revision; status = $status; containers = @(@{ name = 'app'; image = $uri }) } }
+    $scenario.ecs = @{
+        clusters        = @(
+            @{ name = 'apps'
+                services = @(
+                    @{ name = 'web'; desiredCount = 1; taskDefinition = 'web:1' }
+                    @{ name = 'api'; desiredCount = 2; taskDefinition = 'api:2'; deployments = @(
+                            @{ status = 'PRIMARY'; taskDefinition = 'api:2'; rolloutState = 'IN_PROGRESS' }
+                            @{ status = 'ACTIVE'; taskDefinition = 'api:1'; rolloutState = 'COMPLETED' }
+                        ) }
+                )
+                tasks    = @(@{ taskDefinition = 'web:1'; group = 'service:web'; containers = @(@{ name = 'app'; image = (Get-TestImageUri 'svc-now'); imageDigest = (Get-TestDigest 'svc-ran') }) })
+            }
+            @{ name = 'production'; services = @(@{ name = 'worker'; desiredCount = 0; taskDefinition = 'worker:5' }) }
+        )
+        taskDefinitions = @(
+            & $definition 'web' 1 (Get-TestImageUri 'svc-now') 'ACTIVE'
+            & $definition 'api' 1 (Get-TestImageUri 'deploy-old') 'ACTIVE'
+            & $definition 'api' 2 "123456789012.dkr.ecr.eu-west-2.amazonaws.com/app@$(Get-TestDigest 'deploy-new')" 'ACTIVE'
+            1..5 | ForEach-Object { & $definition 'worker' $_ (Get-TestImageUri "rev$_") ($_ -eq 5 ? 'ACTIVE' : 'INACTIVE') }
+        )
+    }
+    $scenario.batch = @{ jobDefinitions = @(@{ name = 'nightly'; revision = 1; status = 'ACTIVE'; type = 'container'; image = (Get-TestImageUri 'batch') }) }
+    $pr12 = $scenario.stacks | Where-Object name -EQ 'HelpmatonStagingPR12'
+    $pr12.resources += @(
+        @{ logicalId = 'Nightly'; type = 'AWS::Batch::JobDefinition'; physicalId = "arn:aws:batch:eu-west-2:123456789012:job-definition/nightly:1" }
+        @{ logicalId = 'Model'; type = 'AWS::SageMaker::Model'; physicalId = 'pr12-model'; properties = @{ PrimaryContainer = @{ Image = @{ 'Fn::Sub' = '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app:model-1' } } } }
+    )
+    if (-not $WithoutStackTaskDefinition) {
+        $production = $scenario.stacks | Where-Object name -EQ 'HelpmatonProduction'
+        $production.resources += @(@{ logicalId = 'WorkerTask'; type = 'AWS::ECS::TaskDefinition'; physicalId = "$arn`:task-definition/worker:5" })
+    }
+    $scenario
+}
+
+Export-ModuleMember -Function Get-TestDigest, Get-TestSha, Get-TestTag, Get-TestImageUri, New-ProtectionScenario, New-WorkloadScenario
