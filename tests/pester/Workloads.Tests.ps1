@@ -61,7 +61,7 @@ Describe 'Every container workload' {
         }
 
         It 'describes each task definition once and reads each template once' {
-            $calls.'ecs:DescribeTaskDefinition' | Should -Be 6   # web:1, api:1, api:2, worker:5 (named by the service and the stack), worker:4, worker:3
+            $calls.'ecs:DescribeTaskDefinition' | Should -Be 5   # api:1, api:2, worker:5 (named by the service and the stack), worker:4, worker:3; web:1 its task shows
             $calls.'ecs:ListTaskDefinitions' | Should -Be 2      # the production family, ACTIVE and INACTIVE
             $calls.'cloudformation:GetTemplate' | Should -Be $calls.'cloudformation:ListStackResources'
             $calls.'batch:DescribeJobDefinitions' | Should -Be 1

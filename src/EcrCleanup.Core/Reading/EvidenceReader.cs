@@ -111,7 +111,7 @@ public sealed class EvidenceReader
             StackCount = stacks.StackCount,
             Workloads = [.. clusters.Images, .. stackRunners],
             Mentions = stacks.Mentions,
-            Ecs = _services.Ecs is null ? null : clusters with { TaskDefinitions = workloadReader.TaskDefinitionsDescribed },
+            Ecs = _services.Ecs is null ? null : clusters with { TaskDefinitions = workloadReader.TaskDefinitionsRead },
         };
         if (_services.Ecs is null)
         {

@@ -42,8 +42,8 @@ internal sealed class WorkloadReader : IDisposable
         _calls = new SemaphoreSlim(settings.ThrottleLimit);
     }
 
-    /// <summary>How many task definitions were described, for services, tasks and stacks alike.</summary>
-    public int TaskDefinitionsDescribed => _taskDefinitions.Count;
+    /// <summary>How many task definitions were read: described, or known from a task that runs them.</summary>
+    public int TaskDefinitionsRead => _taskDefinitions.Count;
 
     public void Dispose() => _calls.Dispose();
 
@@ -66,7 +66,7 @@ internal sealed class WorkloadReader : IDisposable
             Interlocked.Add(ref tasks, taskCount);
             _progress?.Invoke(new ReadProgress("Reading ECS clusters", name, Interlocked.Increment(ref done), clusters.Count));
         })).ConfigureAwait(false);
-        return new WorkloadScan(images.ToArray(), clusters.Count, services, tasks, TaskDefinitionsDescribed);
+        return new WorkloadScan(images.ToArray(), clusters.Count, services, tasks, TaskDefinitionsRead);
     }
 
     /// <summary>
@@ -91,42 +91,41 @@ internal sealed class WorkloadReader : IDisposable
         return images.ToArray();
     }
 
+    /// <summary>
+    /// One cluster: its services and its tasks are listed and described at once. A task definition a task runs is
+    /// known from the task (its containers name the definition's images), so only the task definitions no task runs
+    /// (a stopped service, a rollback target) are described.
+    /// </summary>
     private async Task<(int Services, int Tasks)> ReadClusterAsync(IEcsClient ecs, string cluster, string name, ConcurrentBag<WorkloadImage> images, CancellationToken cancellationToken)
     {
-        var serviceCount = 0;
-        var taskCount = 0;
-        async Task ReadServicesAsync()
+        async Task<IReadOnlyList<T>> ListAndDescribeAsync<T>(IAsyncEnumerable<string> listing, int batchSize, Func<IReadOnlyList<string>, Task<IReadOnlyList<T>>> describe)
         {
-            var arns = await ListAsync(ecs.ListServicesAsync(cluster, cancellationToken)).ConfigureAwait(false);
-            await Task.WhenAll(arns.Chunk(DescribeServicesBatch).Select(async batch =>
-            {
-                var described = await LimitedAsync(() => ecs.DescribeServicesAsync(cluster, batch, cancellationToken)).ConfigureAwait(false);
-                Interlocked.Add(ref serviceCount, described.Count);
-                await Task.WhenAll(described.Select(service => ReadServiceAsync(name, service, images, cancellationToken))).ConfigureAwait(false);
-            })).ConfigureAwait(false);
+            var arns = await ListAsync(listing).ConfigureAwait(false);
+            var described = await Task.WhenAll(arns.Chunk(batchSize).Select(batch => LimitedAsync(() => describe(batch)))).ConfigureAwait(false);
+            return described.SelectMany(d => d).ToList();
         }
 
-        async Task ReadTasksAsync()
+        var servicesRead = ListAndDescribeAsync(ecs.ListServicesAsync(cluster, cancellationToken), DescribeServicesBatch, batch => ecs.DescribeServicesAsync(cluster, batch, cancellationToken));
+        var tasks = await ListAndDescribeAsync(ecs.ListTasksAsync(cluster, cancellationToken), DescribeTasksBatch, batch => ecs.DescribeTasksAsync(cluster, batch, cancellationToken)).ConfigureAwait(false);
+        foreach (var task in tasks)
         {
-            var arns = await ListAsync(ecs.ListTasksAsync(cluster, cancellationToken)).ConfigureAwait(false);
-            await Task.WhenAll(arns.Chunk(DescribeTasksBatch).Select(async batch =>
+            foreach (var container in task.Containers)
             {
-                var described = await LimitedAsync(() => ecs.DescribeTasksAsync(cluster, batch, cancellationToken)).ConfigureAwait(false);
-                Interlocked.Add(ref taskCount, described.Count);
-                foreach (var task in described)
-                {
-                    foreach (var container in task.Containers)
-                    {
-                        images.Add(new WorkloadImage(WorkloadKind.EcsTask,
-                            $"ECS task {name}/{AfterSlash(task.TaskArn)} ({task.LastStatus}{(string.IsNullOrEmpty(task.Group) ? string.Empty : ", " + task.Group)}), container {container.Name}",
-                            null, Parse(container.Image), container.ImageDigest));
-                    }
-                }
-            })).ConfigureAwait(false);
+                images.Add(new WorkloadImage(WorkloadKind.EcsTask,
+                    $"ECS task {name}/{AfterSlash(task.TaskArn)} ({task.LastStatus}{(string.IsNullOrEmpty(task.Group) ? string.Empty : ", " + task.Group)}), container {container.Name}",
+                    null, Parse(container.Image), container.ImageDigest));
+            }
+
+            if (task.Containers.Count > 0 && task.Containers.All(c => !string.IsNullOrEmpty(c.Image)) && FamilyAndRevision(task.TaskDefinitionArn) is var (family, revision))
+            {
+                _taskDefinitions.TryAdd(task.TaskDefinitionArn, Task.FromResult<EcsTaskDefinition?>(
+                    new EcsTaskDefinition(task.TaskDefinitionArn, family, revision, "ACTIVE", task.Containers.Select(c => new EcsContainerImage(c.Name, c.Image)).ToArray())));
+            }
         }
 
-        await Task.WhenAll(ReadServicesAsync(), ReadTasksAsync()).ConfigureAwait(false);
-        return (serviceCount, taskCount);
+        var services = await servicesRead.ConfigureAwait(false);
+        await Task.WhenAll(services.Select(service => ReadServiceAsync(name, service, images, cancellationToken))).ConfigureAwait(false);
+        return (services.Count, tasks.Count);
     }
 
     /// <summary>Every task definition a service may run: each deployment's (PRIMARY first), each task set's, and the service's own.</summary>
@@ -168,9 +167,9 @@ internal sealed class WorkloadReader : IDisposable
         // retention (the stack's own revision is build #1), deregistered (INACTIVE) ones included.
         var listings = await Task.WhenAll(RevisionStatuses.Select(status => ListAsync(_ecs!.ListTaskDefinitionsAsync(definition.Family, status, cancellationToken)))).ConfigureAwait(false);
         var earlier = listings.SelectMany(arns => arns)
-            .Select(arn => (Arn: arn, Name: AfterSlash(arn)))
-            .Select(d => (d.Arn, Family: d.Name[..Math.Max(0, d.Name.LastIndexOf(':'))], Revision: RevisionOf(d.Name)))
-            .Where(d => d.Family == definition.Family && d.Revision < definition.Revision)
+            .Select(arn => (Arn: arn, Named: FamilyAndRevision(arn)))
+            .Where(d => d.Named is { } named && named.Family == definition.Family && named.Revision < definition.Revision)
+            .Select(d => (d.Arn, d.Named!.Value.Revision))
             .OrderByDescending(d => d.Revision)
             .DistinctBy(d => d.Revision)
             .Take(retention - 1)
@@ -279,6 +278,11 @@ internal sealed class WorkloadReader : IDisposable
     /// <summary>What follows the last slash of an ARN: a cluster's name, a task's id, a task definition's family:revision.</summary>
     private static string AfterSlash(string arn) => arn[(arn.LastIndexOf('/') + 1)..];
 
-    private static int RevisionOf(string familyAndRevision) =>
-        int.TryParse(familyAndRevision[(familyAndRevision.LastIndexOf(':') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : -1;
+    /// <summary>The family and revision a task definition ARN (or family:revision) names; null when it names neither.</summary>
+    private static (string Family, int Revision)? FamilyAndRevision(string taskDefinition)
+    {
+        var name = AfterSlash(taskDefinition);
+        var colon = name.LastIndexOf(':');
+        return colon > 0 && int.TryParse(name[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? (name[..colon], revision) : null;
+    }
 }

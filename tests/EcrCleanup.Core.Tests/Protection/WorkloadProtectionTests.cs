@@ -195,6 +195,21 @@ public class WorkloadProtectionTests
         Assert.Equal((1, 2, 0, 1), (result.Evidence.Ecs!.Clusters, result.Evidence.Ecs.Services, result.Evidence.Ecs.Tasks, result.Evidence.Ecs.TaskDefinitions));
     }
 
+    [Fact]
+    public async Task Describes_no_task_definition_a_running_task_already_shows()
+    {
+        var runs = world.AddImage("runs", 100, "api-7777777");
+        var definition = world.AddTaskDefinition("api", 4, Uri("api-7777777"));
+        world.AddService("apps", "api", definition);
+        world.AddTask("apps", definition, Uri("api-7777777"), runs.Digest);
+
+        var result = await Run();
+
+        Assert.False(world.Calls.ContainsKey("ECS:DescribeTaskDefinition"));
+        Assert.Contains(For(result, runs), p => p.Workload == "ECS service apps/api, PRIMARY deployment (COMPLETED), ECS task definition api:4, container app");
+        Assert.Equal(1, result.Evidence.Ecs!.TaskDefinitions);
+    }
+
     private Task<CleanupDecisions> Run(bool ecs = true) =>
         new CleanupRun(new CleanupSettings(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = 3 } },
                 new CleanupServices(world, world, world, ecs ? world : null, world, world, world, new ServiceCallRecorder()), TimeProvider.System)
