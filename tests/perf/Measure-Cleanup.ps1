@@ -15,7 +15,8 @@
     For each scenario:
     1. New-LargeScenario.ps1 writes the account: -ImageCount images, the production stack and StackCount-1
        pull-request stacks (each with an open pull request), -FunctionsPerStack container-image functions per
-       stack, 30 production deployments; see that script.
+       stack, 30 production deployments, -ClusterCount ECS clusters of -ServicesPerCluster services with
+       -TasksPerService running tasks each; see that script.
     2. The sandbox starts with it. Each run first reloads it (POST /_sandbox/scenario: fresh state, call counts
        and rate buckets) and waits until the sandbox and this script are idle (a reload leaves GC and JIT work
        that would share the cores with the child), then starts a fresh `pwsh -NoProfile` (the pwsh running this
@@ -42,20 +43,26 @@
         / 100) ListStacks pages, then ListStackResources pages of 100 resources down the deepest stack tree);
         Lambda (ceil(versions listed / 50) ListFunctions pages, each function's $LATEST and published versions,
         then one GetFunction level when the repository is MUTABLE); GitHub (ceil(open pull requests / 100)
-        pages, then one level of per-pull-request commits). Plus what needs the read first: one page of
-        production history.
+        pages, then one level of per-pull-request commits); ECS (ceil(clusters / 100) ListClusters pages, then in
+        the deepest cluster ListServices pages and one DescribeServices level, plus a DescribeTaskDefinition level
+        if a service's task definition runs in no task, or ListTasks pages and one DescribeTasks level). Each
+        stack's GetTemplate is asked with its ListStackResources, so it adds calls, not depth. Plus what needs the
+        read first: one page of production history.
     (b) each quota-bound call count / its quota, which AWS applies whether or not the sandbox enforces it:
         ListFunctions pages / 15 per second (Lambda's control-plane quota), GetFunction calls / 100 per second
         (the GetFunction calls are the number the sandbox counted, not derived from the scenario), and, with
         -CloudFormationRate, the CloudFormation calls the scenario needs (ListStacks pages + ListStackResources
-        pages) / that rate.
+        pages + a GetTemplate per stack) / that rate; and for each ECS action group (service read: ListServices,
+        DescribeServices; cluster resource read: ListTasks, DescribeTasks; task definition read) its calls beyond
+        the bucket's documented burst (100, 100, 50) / its documented refill (20 per second).
     The bound is the largest of (a) and the terms of (b); the table gives read / bound and Invoke / bound, cold and
     warm. The targets' "module time" is the read, cold: the first Invoke-EcrCleanup of a fresh process.
 
     Presets (-Scenario; explicit size parameters override a preset's):
-      A          5,000 images, 61 stacks x 3 functions, 30 ms, no rate limits.
+      A          5,000 images, 61 stacks x 3 functions, 2 ECS clusters x 10 services x 2 tasks, 30 ms, no rate limits.
                  Target: wall <= 3.0 s (pwsh start included) and read <= 1.5 x bound.
-      B          20,000 images, 400 stacks x 4 functions, 30 ms, -LambdaQuotas.
+      B          20,000 images, 400 stacks x 4 functions, 10 ECS clusters x 40 services x 3 tasks, 30 ms,
+                 -LambdaQuotas, -EcsQuotas.
                  Target: read <= 1.5 x bound and peak working set <= 400 MB.
       C          A with CloudFormation at 5 calls/s. Target: completes (no call failed for good) and
                  Invoke <= 1.5 x (CloudFormation calls / 5 per second).
@@ -90,6 +97,12 @@ param(
     [switch] $LambdaQuotas,
     # Requests per second the sandbox allows cloudformation:*; 0 for no limit.
     [ValidateRange(0, 10000)] [double] $CloudFormationRate,
+    # ECS: clusters, services per cluster, running tasks per service.
+    [ValidateRange(0, 1000)] [int] $ClusterCount,
+    [ValidateRange(1, 5000)] [int] $ServicesPerCluster,
+    [ValidateRange(0, 1000)] [int] $TasksPerService,
+    # The sandbox paces every ECS operation the module calls at 20/s (the sustained rate of their action groups).
+    [switch] $EcsQuotas,
     # The repository's tagMutability (default of the presets but A-mutable: IMMUTABLE; see the description).
     [ValidateSet('MUTABLE', 'IMMUTABLE')] [string] $TagMutability,
     # Measured runs per scenario, after one warm-up run.
@@ -108,18 +121,22 @@ $ProgressPreference = 'SilentlyContinue'
 
 $presets = [ordered]@{
     'A'         = @{ ImageCount = 5000; StackCount = 61; FunctionsPerStack = 3; LatencyMs = 30; LambdaQuotas = $false; CloudFormationRate = 0; TagMutability = 'IMMUTABLE'
+        ClusterCount = 2; ServicesPerCluster = 10; TasksPerService = 2; EcsQuotas = $false
         Target = 'wall ≤ 3.0 s, read ≤ 1.5 × bound'; Met = { param($r) $r.Wall -le 3.0 -and $r.ReadRatio -le 1.5 } }
     'B'         = @{ ImageCount = 20000; StackCount = 400; FunctionsPerStack = 4; LatencyMs = 30; LambdaQuotas = $true; CloudFormationRate = 0; TagMutability = 'IMMUTABLE'
+        ClusterCount = 10; ServicesPerCluster = 40; TasksPerService = 3; EcsQuotas = $true
         Target = 'read ≤ 1.5 × bound, peak WS ≤ 400 MB'; Met = { param($r) $r.ReadRatio -le 1.5 -and $r.PeakMB -le 400 } }
     'C'         = @{ ImageCount = 5000; StackCount = 61; FunctionsPerStack = 3; LatencyMs = 30; LambdaQuotas = $false; CloudFormationRate = 5; TagMutability = 'IMMUTABLE'
+        ClusterCount = 2; ServicesPerCluster = 10; TasksPerService = 2; EcsQuotas = $false
         Target = 'completes, Invoke ≤ 1.5 × (CloudFormation calls ÷ 5/s)'; Met = { param($r) $r.Invoke -le 1.5 * $r.Bound.CloudFormationSeconds } }
     'A-mutable' = @{ ImageCount = 5000; StackCount = 61; FunctionsPerStack = 3; LatencyMs = 30; LambdaQuotas = $false; CloudFormationRate = 0; TagMutability = 'MUTABLE'
+        ClusterCount = 2; ServicesPerCluster = 10; TasksPerService = 2; EcsQuotas = $false
         Target = 'read ≤ 1.5 × bound'; Met = { param($r) $r.ReadRatio -le 1.5 } }
 }
 $names = @($Scenario -split ',' | ForEach-Object Trim | Where-Object { $_ })
 if ($names -contains 'All') { $names = @($presets.Keys) }
 foreach ($name in $names) { if (-not $presets.Contains($name)) { throw "Unknown -Scenario '$name': use A, B, C, A-mutable or All." } }
-$sizeParameters = 'ImageCount', 'StackCount', 'FunctionsPerStack', 'VersionsPerFunction', 'LatencyMs', 'LambdaQuotas', 'CloudFormationRate', 'TagMutability'
+$sizeParameters = 'ImageCount', 'StackCount', 'FunctionsPerStack', 'VersionsPerFunction', 'LatencyMs', 'LambdaQuotas', 'CloudFormationRate', 'TagMutability', 'ClusterCount', 'ServicesPerCluster', 'TasksPerService', 'EcsQuotas'
 $overrides = @{}
 foreach ($key in $sizeParameters) { if ($PSBoundParameters.ContainsKey($key)) { $overrides[$key] = $PSBoundParameters[$key] -is [switch] ? $PSBoundParameters[$key].IsPresent : $PSBoundParameters[$key] } }
 
@@ -270,7 +287,7 @@ function Get-Bound($scenario, [int] $getFunctionCalls) {
     foreach ($stack in $live.Values) { foreach ($r in $stack.resources) { if ($r.type -eq 'AWS::CloudFormation::Stack' -and $live.ContainsKey($r.physicalId)) { $nested[$r.physicalId] = $true } } }
     function Tree($stack) {
         $pages = [Math]::Max(1, [Math]::Ceiling(@($stack.resources).Count / 100))
-        $depth = 0; $total = $pages
+        $depth = 0; $total = $pages + 1   # and its template, asked at the same time
         foreach ($r in $stack.resources) {
             if ($r.type -eq 'AWS::CloudFormation::Stack' -and $live.ContainsKey($r.physicalId)) { $child = Tree $live[$r.physicalId]; $depth = [Math]::Max($depth, $child[0]); $total += $child[1] }
         }
@@ -291,7 +308,23 @@ function Get-Bound($scenario, [int] $getFunctionCalls) {
     $open = @($scenario.github.pullRequests | Where-Object { $_.state -eq 'open' }).Count
     $github = [Math]::Max(1, [Math]::Ceiling($open / 100)) + [int]($open -gt 0)
 
-    $chains = [ordered]@{ ECR = $ecr; CloudFormation = $cfn; Lambda = $lambda; GitHub = $github }
+    # ECS: clusters listed, then in each its services and tasks listed and described; a task definition no task
+    # runs is described after. Each action group's calls beyond its documented burst wait for its refill.
+    $clusters = if ($scenario.Contains('ecs')) { @($scenario.ecs.clusters) } else { @() }
+    $clusterPages = [Math]::Max(1, [Math]::Ceiling($clusters.Count / 100))
+    $ecsChain = 0; $serviceCalls = 0; $taskCalls = 0; $unrun = 0
+    foreach ($cluster in $clusters) {
+        $services = @($cluster.services).Count; $tasks = @($cluster.tasks).Count
+        $run = @{}; foreach ($task in $cluster.tasks) { $run[$task.taskDefinition] = $true }
+        $notRun = @($cluster.services | Where-Object { -not $run.ContainsKey($_.taskDefinition) }).Count
+        $unrun += $notRun
+        $servicePages = [Math]::Max(1, [Math]::Ceiling($services / 100)); $taskPages = [Math]::Max(1, [Math]::Ceiling($tasks / 100))
+        $serviceCalls += $servicePages + [Math]::Ceiling($services / 10); $taskCalls += $taskPages + [Math]::Ceiling($tasks / 100)
+        $ecsChain = [Math]::Max($ecsChain, [Math]::Max($servicePages + [int]($services -gt 0) + [int]($notRun -gt 0), $taskPages + [int]($tasks -gt 0)))
+    }
+    $ecs = $clusterPages + $ecsChain
+
+    $chains = [ordered]@{ ECR = $ecr; CloudFormation = $cfn; Lambda = $lambda; GitHub = $github; ECS = $ecs }
     $longest = $chains.GetEnumerator() | Sort-Object Value -Descending | Select-Object -First 1
     $chainSeconds = ($longest.Value + 1) * $latency
     $terms = [ordered]@{ "chain: $($longest.Key) $($longest.Value) + history 1 = $($longest.Value + 1) calls × $($scenario.latencyMs) ms" = $chainSeconds
@@ -299,6 +332,10 @@ function Get-Bound($scenario, [int] $getFunctionCalls) {
         "Lambda GetFunction $getFunctionCalls (counted) ÷ 100/s" = $getFunctionCalls / 100.0 }
     $cfnRate = if ($scenario.rateLimits.Contains('cloudformation:*')) { [double]$scenario.rateLimits['cloudformation:*'] } else { 0 }
     if ($cfnRate -gt 0) { $terms["CloudFormation $cfnCalls ÷ $cfnRate/s"] = $cfnCalls / $cfnRate }
+    # ECS's documented buckets (burst, sustained): service read 100, 20; cluster resource read 100, 20; task definition read 50, 20.
+    foreach ($group in @(@('ECS service read', $serviceCalls, 100), @('ECS cluster resource read', $taskCalls, 100), @('ECS task definition read', $unrun, 50))) {
+        if ($group[1] -gt $group[2]) { $terms["$($group[0]) ($($group[1]) - burst $($group[2])) ÷ 20/s"] = ($group[1] - $group[2]) / 20.0 }
+    }
     $binding = $terms.GetEnumerator() | Sort-Object Value -Descending | Select-Object -First 1
     [pscustomobject]@{
         Seconds = $binding.Value; By = $binding.Key; ChainSeconds = $chainSeconds; Chains = $chains
@@ -353,12 +390,14 @@ try {
         $path = Join-Path $work "$name.json"
         $info = & (Join-Path $PSScriptRoot 'New-LargeScenario.ps1') -OutputPath $path -ImageCount $sizes.ImageCount -StackCount $sizes.StackCount `
             -FunctionsPerStack $sizes.FunctionsPerStack -VersionsPerFunction $sizes.VersionsPerFunction -LatencyMs $sizes.LatencyMs `
-            -LambdaQuotas:$sizes.LambdaQuotas -CloudFormationRate $sizes.CloudFormationRate -TagMutability $sizes.TagMutability
+            -LambdaQuotas:$sizes.LambdaQuotas -CloudFormationRate $sizes.CloudFormationRate -TagMutability $sizes.TagMutability `
+            -ClusterCount $sizes.ClusterCount -ServicesPerCluster $sizes.ServicesPerCluster -TasksPerService $sizes.TasksPerService -EcsQuotas:$sizes.EcsQuotas
         $json = Get-Content -LiteralPath $path -Raw
         $repository = $info.Scenario.repositories[0].name
-        $sizeText = '{0:N0} images; {1} stacks × {2} functions{3}; {4} ms; {5}{6}{7}' -f $info.Images, $info.Stacks, $sizes.FunctionsPerStack,
+        $sizeText = '{0:N0} images; {1} stacks × {2} functions{3}; ECS {8} × {9} × {10}; {4} ms; {5}{6}{7}' -f $info.Images, $info.Stacks, $sizes.FunctionsPerStack,
             $(if ($sizes.VersionsPerFunction) { " (+$($sizes.VersionsPerFunction) versions)" }), $sizes.LatencyMs, $sizes.TagMutability,
-            $(if ($sizes.LambdaQuotas) { '; Lambda quotas' }), $(if ($sizes.CloudFormationRate -gt 0) { "; CloudFormation $($sizes.CloudFormationRate)/s" })
+            $(if ($sizes.LambdaQuotas) { '; Lambda quotas' }), $(if ($sizes.CloudFormationRate -gt 0) { "; CloudFormation $($sizes.CloudFormationRate)/s" }),
+            $sizes.ClusterCount, $sizes.ServicesPerCluster, $sizes.TasksPerService
         Write-Host "== ${label}: $sizeText"
 
         $sandbox = Start-EcrSandbox -ScenarioPath $path -SandboxDll $SandboxDll -NoEnvironment

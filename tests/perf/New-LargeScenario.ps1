@@ -17,8 +17,14 @@
       commit was deployed to production (github.deployments), the newest of them 26 hours ago. So there are
       open pull requests to keep, production builds to keep for rollback, and older builds and untagged images
       to delete.
+    - -ClusterCount ECS clusters with -ServicesPerCluster services each, every service with its own task
+      definition family (one revision, naming a production build by its tag, spread over the newest builds) and
+      -TasksPerService running tasks (their containers as the sandbox resolves them). ECS is read account-wide,
+      so none of this is in a stack.
     - latencyMs, and rateLimits: -LambdaQuotas sets Lambda's documented quotas (lambda:GetFunction 100/s,
-      lambda:* 15/s); -CloudFormationRate sets cloudformation:* (0: none).
+      lambda:* 15/s); -CloudFormationRate sets cloudformation:* (0: none); -EcsQuotas sets every ECS operation the module
+      calls to 20/s, the sustained rate ECS documents for each of their action groups (the sandbox's buckets hold
+      one second's worth, less than ECS's bursts of 50 and 100, and are per operation, not per group).
 
     The output is deterministic for a given set of parameters (-Seed); only the relative times move with the
     moment the sandbox loads it. Writes the JSON to -OutputPath and returns an object with the sizes and the
@@ -41,6 +47,10 @@ param(
     [switch] $LambdaQuotas,
     # Requests per second for every CloudFormation operation; 0 for no limit.
     [ValidateRange(0, 10000)] [double] $CloudFormationRate = 0,
+    [ValidateRange(0, 1000)] [int] $ClusterCount = 0,
+    [ValidateRange(1, 5000)] [int] $ServicesPerCluster = 10,
+    [ValidateRange(0, 1000)] [int] $TasksPerService = 2,
+    [switch] $EcsQuotas,
     [ValidateSet('MUTABLE', 'IMMUTABLE')] [string] $TagMutability = 'IMMUTABLE',
     [string] $RepositoryName = 'helpmaton-lambda-images',
     [int] $Seed = 42
@@ -122,9 +132,23 @@ foreach ($pr in $pullRequests) {
 $rateLimits = [ordered]@{}
 if ($LambdaQuotas) { $rateLimits['lambda:GetFunction'] = 100; $rateLimits['lambda:*'] = 15 }
 if ($CloudFormationRate -gt 0) { $rateLimits['cloudformation:*'] = $CloudFormationRate }
+if ($EcsQuotas) { foreach ($operation in 'ListClusters', 'ListServices', 'DescribeServices', 'ListTasks', 'DescribeTasks', 'DescribeTaskDefinition', 'ListTaskDefinitions') { $rateLimits["ecs:$operation"] = 20 } }
+
+# ECS: every service its own family, naming one of the newest production builds by tag; tasks resolve it.
+$clusters = [System.Collections.Generic.List[object]]::new()
+$taskDefinitions = [System.Collections.Generic.List[object]]::new()
+for ($c = 0; $c -lt $ClusterCount; $c++) {
+    $services = @(for ($v = 0; $v -lt $ServicesPerCluster; $v++) {
+            $family = "c$c-svc$v"
+            $taskDefinitions.Add([ordered]@{ family = $family; revision = 1; containers = @([ordered]@{ name = 'app'; image = "${uri}:$(Tag $deployed[($c * $ServicesPerCluster + $v) % [Math]::Min(3, $deployed.Count)].sha)" }) })
+            [ordered]@{ name = "svc$v"; desiredCount = $TasksPerService; taskDefinition = "${family}:1" }
+        })
+    $tasks = @(for ($v = 0; $v -lt $ServicesPerCluster; $v++) { for ($t = 0; $t -lt $TasksPerService; $t++) { [ordered]@{ taskDefinition = "c$c-svc${v}:1"; group = "service:svc$v" } } })
+    $clusters.Add([ordered]@{ name = "cluster$c"; services = $services; tasks = $tasks })
+}
 
 $scenario = [ordered]@{
-    description  = "tests/perf: $ImageCount images ($untagged untagged), $StackCount stacks x $FunctionsPerStack functions ($VersionsPerFunction published versions each), $($pullRequests.Count) open pull requests, $DeploymentCount production deployments, $TagMutability."
+    description  = "tests/perf: $ImageCount images ($untagged untagged), $StackCount stacks x $FunctionsPerStack functions ($VersionsPerFunction published versions each), $($pullRequests.Count) open pull requests, $DeploymentCount production deployments, $ClusterCount ECS clusters x $ServicesPerCluster services x $TasksPerService tasks, $TagMutability."
     account      = $account
     region       = $region
     latencyMs    = $LatencyMs
@@ -132,6 +156,7 @@ $scenario = [ordered]@{
     repositories = @([ordered]@{ name = $RepositoryName; tagMutability = $TagMutability; images = $images.ToArray() })
     stacks       = $stacks.ToArray()
     functions    = $functions.ToArray()
+    ecs          = [ordered]@{ clusters = $clusters.ToArray(); taskDefinitions = $taskDefinitions.ToArray() }
     github       = [ordered]@{
         repository    = 'djinilabs/helpmaton'
         token         = 'ghp_sandbox'
@@ -153,6 +178,9 @@ $scenario | ConvertTo-Json -Depth 20 -Compress | Set-Content -LiteralPath $Outpu
     Stacks                 = $stacks.Count
     ImageFunctions         = $functions.Count
     PublishedVersions      = $functions.Count * $VersionsPerFunction
+    EcsClusters            = $ClusterCount
+    EcsServices            = $ClusterCount * $ServicesPerCluster
+    EcsTasks               = $ClusterCount * $ServicesPerCluster * $TasksPerService
     OpenPullRequests       = $pullRequests.Count
     OpenPullRequestCommits = $pullRequestImages
     DefaultBranchCommits   = $main.Count
