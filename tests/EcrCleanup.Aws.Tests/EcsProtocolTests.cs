@@ -73,6 +73,22 @@ public class EcsProtocolTests
         AssertJson($$"""{"cluster":"{{Cluster}}","services":["arn:svc/api","arn:svc/gone"]}""", http.Requests[0].Body);
     }
 
+    [Theory]
+    [InlineData("DescribeServices", "deployments", """{"services":[{"serviceArn":"arn:svc/api","serviceName":"api","clusterArn":"c","status":"ACTIVE","desiredCount":1,"taskDefinition":"arn:td/api:7"}],"failures":[]}""")]
+    [InlineData("DescribeTasks", "containers", """{"tasks":[{"taskArn":"arn:task/1","clusterArn":"c","taskDefinitionArn":"arn:td/api:7","lastStatus":"RUNNING"}],"failures":[]}""")]
+    public async Task A_service_without_deployments_or_a_task_without_containers_is_a_malformed_answer_never_none(string operation, string member, string body)
+    {
+        var http = new CannedAws(_ => CannedReply.Ok(body));
+        var ecs = http.Factory().CreateEcs();
+
+        var e = await Assert.ThrowsAsync<ServiceException>(() => operation == "DescribeServices"
+            ? ecs.DescribeServicesAsync(Cluster, ["arn:svc/api"], CancellationToken.None)
+            : ecs.DescribeTasksAsync(Cluster, ["arn:task/1"], CancellationToken.None));
+
+        Assert.Equal(("ECS", operation, "MalformedResponse"), (e.Service, e.Operation, e.ErrorCode));
+        Assert.Contains($"it has no {member} list", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_failure_other_than_missing_fails_the_call_naming_the_item_and_the_reason()
     {

@@ -132,7 +132,9 @@ internal sealed class EcsClient : IEcsClient
         Json.Text(service, "status"),
         (int)Json.Number(service, "desiredCount"),
         Json.OptionalText(service, "taskDefinition"),
-        Json.OptionalArray(service, "deployments").Select(d => new EcsDeployment(
+        // ECS lists a service's deployments always (none for an EXTERNAL controller): a service without the member
+        // is not ECS's answer, and reading it as "no deployment" would lose the one a rollback reaches for.
+        Json.Array(service, "deployments").Select(d => new EcsDeployment(
             Json.Text(d, "id"), Json.Text(d, "status"), Json.Text(d, "taskDefinition"), Json.OptionalText(d, "rolloutState"))).ToList(),
         Json.OptionalArray(service, "taskSets").Select(set => Json.Text(set, "taskDefinition")).ToList());
 
@@ -142,7 +144,7 @@ internal sealed class EcsClient : IEcsClient
         Json.Text(task, "taskDefinitionArn"),
         Json.OptionalText(task, "group"),
         Json.Text(task, "lastStatus"),
-        Json.OptionalArray(task, "containers").Select(c => new EcsContainer(
+        Json.Array(task, "containers").Select(c => new EcsContainer(
             Json.Text(c, "name"), Json.OptionalText(c, "image"), Json.OptionalText(c, "imageDigest"))).ToList());
 
     private static EcsTaskDefinition ReadTaskDefinition(JsonObject definition) => new(
