@@ -22,9 +22,7 @@
       -TasksPerService running tasks (their containers as the sandbox resolves them). ECS is read account-wide,
       so none of this is in a stack.
     - latencyMs, and rateLimits: -LambdaQuotas sets Lambda's documented quotas (lambda:GetFunction 100/s,
-      lambda:* 15/s); -CloudFormationRate sets cloudformation:* (0: none); -EcsQuotas sets every ECS operation the module
-      calls to 20/s, the sustained rate ECS documents for each of their action groups (the sandbox's buckets hold
-      one second's worth, less than ECS's bursts of 50 and 100, and are per operation, not per group).
+      lambda:* 15/s); -CloudFormationRate sets cloudformation:* (0: none).
 
     The output is deterministic for a given set of parameters (-Seed); only the relative times move with the
     moment the sandbox loads it. Writes the JSON to -OutputPath and returns an object with the sizes and the
@@ -50,7 +48,6 @@ param(
     [ValidateRange(0, 1000)] [int] $ClusterCount = 0,
     [ValidateRange(1, 5000)] [int] $ServicesPerCluster = 10,
     [ValidateRange(0, 1000)] [int] $TasksPerService = 2,
-    [switch] $EcsQuotas,
     [ValidateSet('MUTABLE', 'IMMUTABLE')] [string] $TagMutability = 'IMMUTABLE',
     [string] $RepositoryName = 'helpmaton-lambda-images',
     [int] $Seed = 42
@@ -132,7 +129,6 @@ foreach ($pr in $pullRequests) {
 $rateLimits = [ordered]@{}
 if ($LambdaQuotas) { $rateLimits['lambda:GetFunction'] = 100; $rateLimits['lambda:*'] = 15 }
 if ($CloudFormationRate -gt 0) { $rateLimits['cloudformation:*'] = $CloudFormationRate }
-if ($EcsQuotas) { foreach ($operation in 'ListClusters', 'ListServices', 'DescribeServices', 'ListTasks', 'DescribeTasks', 'DescribeTaskDefinition', 'ListTaskDefinitions') { $rateLimits["ecs:$operation"] = 20 } }
 
 # ECS: every service its own family, naming one of the newest production builds by tag; tasks resolve it.
 $clusters = [System.Collections.Generic.List[object]]::new()
