@@ -12,6 +12,15 @@ BeforeDiscovery {
         @{ Service = 'cloudformation'; Operation = 'ListStackResources'; Source = 'CloudFormation'; Drop = 'StackResourceSummaries'; Throttle = 'Throttling'; Denied = 'AccessDenied'; Expired = 'ExpiredToken' }
         @{ Service = 'lambda'; Operation = 'ListFunctions'; Source = 'Lambda'; Drop = 'Functions'; Throttle = 'TooManyRequestsException'; Denied = 'AccessDeniedException'; Expired = 'ExpiredTokenException' }
         @{ Service = 'lambda'; Operation = 'GetFunction'; Source = 'Lambda'; Drop = 'Configuration'; Throttle = 'TooManyRequestsException'; Denied = 'AccessDeniedException'; Expired = 'ExpiredTokenException' }
+        @{ Service = 'cloudformation'; Operation = 'GetTemplate'; Source = 'CloudFormation'; Drop = 'TemplateBody'; Throttle = 'Throttling'; Denied = 'AccessDenied'; Expired = 'ExpiredToken'; Workloads = $true }
+        @{ Service = 'ecs'; Operation = 'ListClusters'; Source = 'ECS'; Drop = 'clusterArns'; Throttle = 'ThrottlingException'; Denied = 'AccessDeniedException'; Expired = 'ExpiredTokenException'; Workloads = $true }
+        @{ Service = 'ecs'; Operation = 'ListServices'; Source = 'ECS'; Drop = 'serviceArns'; Throttle = 'ThrottlingException'; Denied = 'AccessDeniedException'; Expired = 'ExpiredTokenException'; Workloads = $true }
+        @{ Service = 'ecs'; Operation = 'DescribeServices'; Source = 'ECS'; Drop = 'deployments'; Throttle = 'ThrottlingException'; Denied = 'AccessDeniedException'; Expired = 'ExpiredTokenException'; Workloads = $true }
+        @{ Service = 'ecs'; Operation = 'ListTasks'; Source = 'ECS'; Drop = 'taskArns'; Throttle = 'ThrottlingException'; Denied = 'AccessDeniedException'; Expired = 'ExpiredTokenException'; Workloads = $true }
+        @{ Service = 'ecs'; Operation = 'DescribeTasks'; Source = 'ECS'; Drop = 'containers'; Throttle = 'ThrottlingException'; Denied = 'AccessDeniedException'; Expired = 'ExpiredTokenException'; Workloads = $true }
+        @{ Service = 'ecs'; Operation = 'DescribeTaskDefinition'; Source = 'ECS'; Drop = 'containerDefinitions'; Throttle = 'ThrottlingException'; Denied = 'AccessDeniedException'; Expired = 'ExpiredTokenException'; Workloads = $true }
+        @{ Service = 'ecs'; Operation = 'ListTaskDefinitions'; Source = 'ECS'; Drop = 'taskDefinitionArns'; Throttle = 'ThrottlingException'; Denied = 'AccessDeniedException'; Expired = 'ExpiredTokenException'; Workloads = $true }
+        @{ Service = 'batch'; Operation = 'DescribeJobDefinitions'; Source = 'Batch'; Drop = 'jobDefinitions'; Throttle = 'TooManyRequestsException'; Denied = 'AccessDeniedException'; Expired = 'ExpiredTokenException'; Workloads = $true }
         @{ Service = 'github'; Operation = 'pulls.list'; Source = 'GitHub'; Drop = 'number'; Throttle = '429'; Denied = '403'; Expired = '401' }
         @{ Service = 'github'; Operation = 'pulls.listCommits'; Source = 'GitHub'; Drop = 'sha'; Throttle = '429'; Denied = '403'; Expired = '401' }
         @{ Service = 'github'; Operation = 'repos.listDeployments'; Source = 'GitHub'; Drop = 'sha'; Throttle = '429'; Denied = '403'; Expired = '401' }
@@ -35,24 +44,26 @@ BeforeDiscovery {
             'slow (300 ms)' = @{ malformed = 'delayMs:300'; times = -1 }
         }
         foreach ($kind in $kinds.GetEnumerator()) {
-            @{ Name = "$($op.Source) $($op.Operation): $($kind.Key)"; Source = $op.Source; Fault = $fault + $kind.Value }
+            @{ Name = "$($op.Source) $($op.Operation): $($kind.Key)"; Source = $op.Source; Fault = $fault + $kind.Value; Workloads = [bool]$op.Workloads }
         }
     }
-    $cases += @{ Name = 'ECR BatchGetImage: KmsError for one image'; Source = 'ECR'; Fault = @{ service = 'ecr'; operation = 'BatchGetImage'; match = 'index'; itemFailure = 'KmsError'; times = -1 } }
-    $cases += @{ Name = 'ECR BatchDeleteImage: ImageReferencedByManifestList for one image'; Source = 'ECR'; Fault = @{ service = 'ecr'; operation = 'BatchDeleteImage'; match = 'c3'; itemFailure = 'ImageReferencedByManifestList'; times = 1 } }
+    $cases += @{ Name = 'ECR BatchGetImage: KmsError for one image'; Source = 'ECR'; Fault = @{ service = 'ecr'; operation = 'BatchGetImage'; match = 'index'; itemFailure = 'KmsError'; times = -1 }; Workloads = $false }
+    $cases += @{ Name = 'ECR BatchDeleteImage: ImageReferencedByManifestList for one image'; Source = 'ECR'; Fault = @{ service = 'ecr'; operation = 'BatchDeleteImage'; match = 'c3'; itemFailure = 'ImageReferencedByManifestList'; times = 1 }; Workloads = $false }
 }
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Scenarios.psm1') -Force
     Import-Module $env:ECRCLEANUP_TEST_MODULE -Force
-    $scenario = New-ProtectionScenario
-    $sandbox = Start-EcrSandbox -Scenario $scenario
+    # The sources of the protection scenario; the workload cases (ECS, Batch, templates) run on the workload
+    # scenario, a superset that also deletes the production task definition family's revisions beyond retention.
+    $scenarios = @{ $false = New-ProtectionScenario; $true = New-WorkloadScenario }
+    $sandbox = Start-EcrSandbox -Scenario $scenarios[$false]
     $env:AWS_MAX_ATTEMPTS = '3'   # the default: a fault twice is retried through, always is not
     # What the fault-free run deletes; everything else it keeps, and no fault may change that.
     $deletable = 'c3', 'c4', 'closed-pr', 'untagged' | ForEach-Object { Get-TestDigest $_ }
-    $all = (Invoke-SandboxAdmin $sandbox state).repositories[0].images.digest
-    $kept = $all | Where-Object { $_ -notin $deletable }
+    $allOf = @{ $false = @($scenarios[$false].repositories[0].images.digest); $true = @($scenarios[$true].repositories[0].images.digest) }
+    $keptOf = @{ $false = @($allOf[$false] | Where-Object { $_ -notin $deletable }); $true = @($allOf[$true] | Where-Object { $_ -notin $deletable -and $_ -notin ('rev1', 'rev2' | ForEach-Object { Get-TestDigest $_ }) }) }
     $rows = [System.Collections.Generic.List[string]]::new()
 }
 
@@ -66,7 +77,8 @@ AfterAll {
 
 Describe 'Fault matrix' {
     It '<Name>: keeps every image the fault-free run keeps; a stop names <Source>' -ForEach $cases {
-        $null = Invoke-SandboxAdmin $sandbox scenario -Body $scenario
+        $null = Invoke-SandboxAdmin $sandbox scenario -Body $scenarios[$Workloads]
+        $all = $allOf[$Workloads]; $kept = $keptOf[$Workloads]
         $faultBody = $Fault.Clone()
         if ($faultBody.match) { $faultBody.match = (Get-TestDigest $faultBody.match).Substring(7, 16) }   # a label: match its digest
         $null = Invoke-SandboxAdmin $sandbox faults -Body @($faultBody)
