@@ -359,11 +359,11 @@ function Get-Median([double[]] $values) {
 
 # Compact calls: AWS operations by their capitals (ListStackResources: LSR), GitHub's as the sandbox names them.
 function Format-Calls($calls) {
-    $groups = [ordered]@{ ECR = $null; CFN = $null; 'λ' = $null; GH = $null }
+    $groups = [ordered]@{ ECR = $null; CFN = $null; 'λ' = $null; ECS = $null; Batch = $null; AR = $null; GH = $null }
     foreach ($entry in $calls.GetEnumerator()) {
         $service, $operation = $entry.Key -split ':', 2
         $short = if ($service -eq 'github') { $operation } else { -join ($operation.ToCharArray() | Where-Object { [char]::IsUpper($_) }) }
-        $label = @{ ecr = 'ECR'; cloudformation = 'CFN'; lambda = 'λ'; github = 'GH' }[$service] ?? $service
+        $label = @{ ecr = 'ECR'; cloudformation = 'CFN'; lambda = 'λ'; ecs = 'ECS'; batch = 'Batch'; apprunner = 'AR'; github = 'GH' }[$service] ?? $service
         if ($null -eq $groups[$label]) { $groups[$label] = [System.Collections.Generic.List[string]]::new() }
         $groups[$label].Add("$short $($entry.Value)")
     }
@@ -468,7 +468,7 @@ $markdown = @(
     '|' + (($columns | ForEach-Object { ' --- ' }) -join '|') + '|'
     foreach ($row in $rows) { '| ' + (($columns | ForEach-Object { "$($row.$_)" }) -join ' | ') + ' |' }
     ''
-    'Calls: ECR DR DescribeRepositories, DI DescribeImages, BGI BatchGetImage; CFN DS DescribeStacks, LS ListStacks, LSR ListStackResources; λ LF ListFunctions, GF GetFunction; GH as the sandbox counts them. Calls and throttled answers are those of the median run (the run with the median Invoke time), with the range over all runs when it varied. Times and peak working set: the median of each.'
+    'Calls: ECR DR DescribeRepositories, DI DescribeImages, BGI BatchGetImage; CFN DS DescribeStacks, LS ListStacks, LSR ListStackResources, GT GetTemplate; λ LF ListFunctions, GF GetFunction; ECS LC ListClusters, LS ListServices, DS DescribeServices, LT ListTasks, DT DescribeTasks, DTD DescribeTaskDefinition, LTD ListTaskDefinitions; GH as the sandbox counts them. Calls and throttled answers are those of the median run (the run with the median Invoke time), with the range over all runs when it varied. Times and peak working set: the median of each.'
 ) -join "`n"
 Write-Host ''
 Write-Host $markdown
