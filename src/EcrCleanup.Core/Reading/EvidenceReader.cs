@@ -57,7 +57,7 @@ public sealed class EvidenceReader
         // page of production history when it will be needed anyway. What depends on two of them (which function a stack
         // deploys, which history page is the last needed) follows.
         var functionReader = new FunctionReader(_services.Lambda, _settings, _progress);
-        using var workloadReader = new WorkloadReader(_services.Ecs, _services.Batch, _services.AppRunner, _settings, _progress);
+        using var workloadReader = new WorkloadReader(_services.Ecs, _services.Batch, _services.AppRunner, _settings, warnings, _progress);
         RepositoryInventory inventory = null!;
         StackScan stacks = null!;
         RegionFunctions region = null!;
@@ -79,7 +79,7 @@ public sealed class EvidenceReader
             {
                 // What the stacks' other runners name is read as soon as the stacks are known.
                 stacks = await Ask("CloudFormation", () => new StackReader(_services.CloudFormation, _settings, _progress).ReadAsync(token)).ConfigureAwait(false);
-                stackRunners = await Ask(null, () => workloadReader.ReadStackRunnersAsync(stacks.Runners, warnings, token)).ConfigureAwait(false);
+                stackRunners = await Ask(null, () => workloadReader.ReadStackRunnersAsync(stacks.Runners, token)).ConfigureAwait(false);
             },
             async token => clusters = await Ask("ECS", () => workloadReader.ReadClustersAsync(token)).ConfigureAwait(false),
             async token => region = await Ask("Lambda", () => functionReader.ReadRegionAsync(token)).ConfigureAwait(false),

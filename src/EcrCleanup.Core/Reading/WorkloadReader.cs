@@ -27,13 +27,16 @@ internal sealed class WorkloadReader : IDisposable
     private readonly IBatchClient _batch;
     private readonly IAppRunnerClient _appRunner;
     private readonly CleanupSettings _settings;
+    private readonly ConcurrentQueue<string> _warnings;
     private readonly Action<ReadProgress>? _progress;
     private readonly SemaphoreSlim _calls;
     private readonly ConcurrentDictionary<string, Task<EcsTaskDefinition?>> _taskDefinitions = new(StringComparer.Ordinal);
 
     /// <param name="ecs">Null when ECS is skipped: no cluster is read, and a watched stack holding a task definition stops the read.</param>
-    public WorkloadReader(IEcsClient? ecs, IBatchClient batch, IAppRunnerClient appRunner, CleanupSettings settings, Action<ReadProgress>? progress)
+    /// <param name="warnings">Told what the read noticed and could go on with: a runner that no longer exists.</param>
+    public WorkloadReader(IEcsClient? ecs, IBatchClient batch, IAppRunnerClient appRunner, CleanupSettings settings, ConcurrentQueue<string> warnings, Action<ReadProgress>? progress)
     {
+        _warnings = warnings;
         _ecs = ecs;
         _batch = batch;
         _appRunner = appRunner;
@@ -73,7 +76,7 @@ internal sealed class WorkloadReader : IDisposable
     /// What the watched stacks' other runners name. Warns of a runner that no longer exists (it runs nothing); stops
     /// when a stack holds a task definition and ECS is skipped.
     /// </summary>
-    public async Task<IReadOnlyList<WorkloadImage>> ReadStackRunnersAsync(IReadOnlyList<StackRunner> runners, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WorkloadImage>> ReadStackRunnersAsync(IReadOnlyList<StackRunner> runners, CancellationToken cancellationToken)
     {
         var taskDefinitions = runners.Where(r => r.ResourceType == TaskDefinitionType).ToList();
         if (taskDefinitions.Count > 0 && _ecs is null)
@@ -85,9 +88,9 @@ internal sealed class WorkloadReader : IDisposable
 
         var images = new ConcurrentBag<WorkloadImage>();
         await Task.WhenAll(
-            Task.WhenAll(taskDefinitions.Select(runner => ReadStackTaskDefinitionAsync(runner, images, warnings, cancellationToken))),
-            ReadJobDefinitionsAsync(runners.Where(r => r.ResourceType == JobDefinitionType).ToList(), images, warnings, cancellationToken),
-            Task.WhenAll(runners.Where(r => r.ResourceType == AppRunnerType).Select(runner => ReadAppRunnerAsync(runner, images, warnings, cancellationToken)))).ConfigureAwait(false);
+            Task.WhenAll(taskDefinitions.Select(runner => ReadStackTaskDefinitionAsync(runner, images, cancellationToken))),
+            ReadJobDefinitionsAsync(runners.Where(r => r.ResourceType == JobDefinitionType).ToList(), images, cancellationToken),
+            Task.WhenAll(runners.Where(r => r.ResourceType == AppRunnerType).Select(runner => ReadAppRunnerAsync(runner, images, cancellationToken)))).ConfigureAwait(false);
         return images.ToArray();
     }
 
@@ -133,26 +136,33 @@ internal sealed class WorkloadReader : IDisposable
     {
         var uses = service.Deployments
             .OrderBy(d => d.Status == "PRIMARY" ? 0 : 1)
-            .Select(d => (d.TaskDefinition, Label: $"{d.Status} deployment{(string.IsNullOrEmpty(d.RolloutState) ? string.Empty : $" ({d.RolloutState})")}"))
-            .Concat(service.TaskSets.Select(t => (TaskDefinition: t, Label: "task set")))
-            .Append((TaskDefinition: service.TaskDefinition ?? string.Empty, Label: "service"))
+            .Select(d => (d.TaskDefinition, Label: $"{d.Status} deployment{(string.IsNullOrEmpty(d.RolloutState) ? string.Empty : $" ({d.RolloutState})")}", Runs: d.Status != "INACTIVE"))
+            .Concat(service.TaskSets.Select(t => (TaskDefinition: t, Label: "task set", Runs: true)))
+            .Append((TaskDefinition: service.TaskDefinition ?? string.Empty, Label: "service", Runs: true))
             .Where(u => !string.IsNullOrEmpty(u.TaskDefinition))
             .DistinctBy(u => u.TaskDefinition, StringComparer.Ordinal);
         return Task.WhenAll(uses.Select(async use =>
         {
-            var definition = await DescribeTaskDefinitionAsync(use.TaskDefinition, cancellationToken).ConfigureAwait(false)
-                ?? throw new ProtectionException(ProtectionException.SourceFailed, "ECS",
+            var definition = await DescribeTaskDefinitionAsync(use.TaskDefinition, cancellationToken).ConfigureAwait(false);
+            if (definition is null && !use.Runs)
+            {
+                // A deployment ECS has retired runs nothing any more; its task definition may be deleted since.
+                _warnings.Enqueue($"ECS service {cluster}/{service.ServiceName} lists an INACTIVE deployment of task definition {AfterSlash(use.TaskDefinition)}, which no longer exists; it runs nothing.");
+                return;
+            }
+
+            definition = definition ?? throw new ProtectionException(ProtectionException.SourceFailed, "ECS",
                     $"ECS service {cluster}/{service.ServiceName} runs task definition {AfterSlash(use.TaskDefinition)}, and ECS DescribeTaskDefinition says it does not exist: the two answers contradict each other, so what the service runs is not known and nothing is decided. Run again; if it persists, check the endpoint.");
             AddDefinition(images, WorkloadKind.EcsService, $"ECS service {cluster}/{service.ServiceName}, {use.Label}, ", definition, null);
         }));
     }
 
-    private async Task ReadStackTaskDefinitionAsync(StackRunner runner, ConcurrentBag<WorkloadImage> images, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    private async Task ReadStackTaskDefinitionAsync(StackRunner runner, ConcurrentBag<WorkloadImage> images, CancellationToken cancellationToken)
     {
         var definition = await DescribeTaskDefinitionAsync(runner.PhysicalId, cancellationToken).ConfigureAwait(false);
         if (definition is null)
         {
-            warnings.Enqueue($"ECS task definition {AfterSlash(runner.PhysicalId)} of stack '{runner.StackName}' ({runner.LogicalId}) does not exist; it runs nothing.");
+            _warnings.Enqueue($"ECS task definition {AfterSlash(runner.PhysicalId)} of stack '{runner.StackName}' ({runner.LogicalId}) does not exist; it runs nothing.");
             return;
         }
 
@@ -184,7 +194,7 @@ internal sealed class WorkloadReader : IDisposable
         })).ConfigureAwait(false);
     }
 
-    private async Task ReadJobDefinitionsAsync(IReadOnlyList<StackRunner> runners, ConcurrentBag<WorkloadImage> images, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    private async Task ReadJobDefinitionsAsync(IReadOnlyList<StackRunner> runners, ConcurrentBag<WorkloadImage> images, CancellationToken cancellationToken)
     {
         if (runners.Count == 0)
         {
@@ -197,7 +207,7 @@ internal sealed class WorkloadReader : IDisposable
         {
             if (!described.TryGetValue(runner.PhysicalId, out var definition))
             {
-                warnings.Enqueue($"Batch job definition {AfterSlash(runner.PhysicalId)} of stack '{runner.StackName}' ({runner.LogicalId}) does not exist; it runs nothing.");
+                _warnings.Enqueue($"Batch job definition {AfterSlash(runner.PhysicalId)} of stack '{runner.StackName}' ({runner.LogicalId}) does not exist; it runs nothing.");
                 continue;
             }
 
@@ -208,12 +218,12 @@ internal sealed class WorkloadReader : IDisposable
         }
     }
 
-    private async Task ReadAppRunnerAsync(StackRunner runner, ConcurrentBag<WorkloadImage> images, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    private async Task ReadAppRunnerAsync(StackRunner runner, ConcurrentBag<WorkloadImage> images, CancellationToken cancellationToken)
     {
         var service = await LimitedAsync(() => _appRunner.DescribeServiceAsync(runner.PhysicalId, cancellationToken)).ConfigureAwait(false);
         if (service is null)
         {
-            warnings.Enqueue($"App Runner service {runner.PhysicalId} of stack '{runner.StackName}' ({runner.LogicalId}) does not exist; it runs nothing.");
+            _warnings.Enqueue($"App Runner service {runner.PhysicalId} of stack '{runner.StackName}' ({runner.LogicalId}) does not exist; it runs nothing.");
         }
         else if (service.ImageIdentifier is { } image)
         {

@@ -155,6 +155,21 @@ public class WorkloadProtectionTests
     }
 
     [Fact]
+    public async Task Warns_and_goes_on_when_a_retired_deployment_names_a_task_definition_that_no_longer_exists()
+    {
+        var runs = world.AddImage("runs", 100, "api-8888888");
+        var definition = world.AddTaskDefinition("api", 2, Uri("api-8888888"));
+        world.AddService("apps", "api", definition);
+        var service = world.Services[ClusterArn("apps")][0];
+        world.Services[ClusterArn("apps")][0] = service with { Deployments = [.. service.Deployments, new EcsDeployment("ecs-svc/9", "INACTIVE", $"arn:aws:ecs:{Region}:{Account}:task-definition/gone:1", "COMPLETED")] };
+
+        var result = await Run();
+
+        Assert.NotEmpty(For(result, runs));
+        Assert.Contains(result.Warnings, w => w == "ECS service apps/api lists an INACTIVE deployment of task definition gone:1, which no longer exists; it runs nothing.");
+    }
+
+    [Fact]
     public async Task Skipping_ECS_reads_no_cluster_and_says_so()
     {
         var ran = world.AddImage("ran", 100, "api-6666666");
