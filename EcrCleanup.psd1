@@ -12,7 +12,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('EcrCleanup.Format.ps1xml')
     CmdletsToExport      = @(
-        'Get-EcrImage'
+        'Get-EcrCleanupImage'
         'Get-ProtectedImage'
         'Get-EcrCleanupCandidate'
         'Remove-EcrCleanupCandidate'

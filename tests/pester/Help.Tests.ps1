@@ -148,16 +148,16 @@ Describe 'ConvertTo-MamlHelp.ps1' {
 
     It 'fails when a parameter has no description' {
         $copy = Copy-Docs
-        Edit-Doc $copy 'Get-EcrImage.md' { param($text) $text -replace $profileSection, '' }
+        Edit-Doc $copy 'Get-EcrCleanupImage.md' { param($text) $text -replace $profileSection, '' }
         { & $generator -DocsPath $copy -OutputPath (Join-Path $TestDrive 'x') -ModulePath $module.ModuleBase } |
-            Should -Throw -ExpectedMessage '*-ProfileName of Get-EcrImage has no description*'
+            Should -Throw -ExpectedMessage '*-ProfileName of Get-EcrCleanupImage has no description*'
     }
 
     It 'fails when the Markdown describes a parameter the cmdlet lacks' {
         $copy = Copy-Docs
-        Edit-Doc $copy 'Get-EcrImage.md' { param($text) $text -replace '### -ProfileName', '### -ProfileNames' }
+        Edit-Doc $copy 'Get-EcrCleanupImage.md' { param($text) $text -replace '### -ProfileName', '### -ProfileNames' }
         { & $generator -DocsPath $copy -OutputPath (Join-Path $TestDrive 'x') -ModulePath $module.ModuleBase } |
-            Should -Throw -ExpectedMessage '*describes -ProfileNames, which Get-EcrImage does not have*'
+            Should -Throw -ExpectedMessage '*describes -ProfileNames, which Get-EcrCleanupImage does not have*'
     }
 
     It 'fails when the Markdown has a section of its own, such as OUTPUTS, which the cmdlet supplies' {
@@ -176,7 +176,7 @@ Describe 'ConvertTo-MamlHelp.ps1' {
 
     It 'fails when a cmdlet has fewer than two examples' {
         $copy = Copy-Docs
-        Edit-Doc $copy 'Get-EcrImage.md' { param($text) $text -replace '(?ms)^### Example 2.*?(?=^## NOTES)', '' }
+        Edit-Doc $copy 'Get-EcrCleanupImage.md' { param($text) $text -replace '(?ms)^### Example 2.*?(?=^## NOTES)', '' }
         { & $generator -DocsPath $copy -OutputPath (Join-Path $TestDrive 'x') -ModulePath $module.ModuleBase } |
             Should -Throw -ExpectedMessage '*needs at least two examples*'
     }

@@ -23,7 +23,7 @@ Describe 'Dependency isolation' {
             param($ModulePath, $OtherSdk)
             $other = [Reflection.Assembly]::LoadFrom($OtherSdk)
             Import-Module $ModulePath
-            $images = Get-EcrImage -RepositoryName isolated
+            $images = Get-EcrCleanupImage -RepositoryName isolated
             $ours = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'AWSSDK.Core' -and $_ -ne $other }
             "$($images.Count)|$($other.GetName().Version.Major)|$($ours.GetName().Version.Major)|$([Runtime.Loader.AssemblyLoadContext]::GetLoadContext($ours).Name)"
         }
@@ -34,9 +34,9 @@ Describe 'Dependency isolation' {
         $result = Invoke-InNewSession {
             param($ModulePath, $OtherSdk)
             Import-Module $ModulePath
-            $before = (Get-EcrImage -RepositoryName isolated).Count
+            $before = (Get-EcrCleanupImage -RepositoryName isolated).Count
             $other = [Reflection.Assembly]::LoadFrom($OtherSdk)
-            $after = (Get-EcrImage -RepositoryName isolated).Count
+            $after = (Get-EcrCleanupImage -RepositoryName isolated).Count
             "$before|$after|$($other.GetName().Version.Major)|$([Runtime.Loader.AssemblyLoadContext]::GetLoadContext($other).Name)"
         }
         "$result" | Should -Be '2|2|3|Default'

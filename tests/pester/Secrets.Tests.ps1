@@ -34,7 +34,7 @@ Describe 'Secrets' {
 
     It 'never prints the userinfo of an endpoint URL' {
         $endpoint = $sandbox.Url -replace '^http://', 'http://canaryuser:canarypassword@'
-        $all = Get-AllOutput { Get-EcrImage -RepositoryName app -EndpointUrl $endpoint -Verbose -ErrorAction Continue | Select-Object -First 1 }
+        $all = Get-AllOutput { Get-EcrCleanupImage -RepositoryName app -EndpointUrl $endpoint -Verbose -ErrorAction Continue | Select-Object -First 1 }
         $all | Should -Match 'ECR endpoint'
         $all | Should -Not -Match 'canarypassword'
     }
@@ -46,7 +46,7 @@ Describe 'Secrets' {
         try {
             $common = @{ RepositoryName = 'app'; ProductionRetentionCount = 3; Verbose = $true; Debug = $true }
             $all = Get-AllOutput {
-                Get-EcrImage -RepositoryName app -Verbose
+                Get-EcrCleanupImage -RepositoryName app -Verbose
                 Get-ProtectedImage @common
                 Get-EcrCleanupCandidate @common -IncludeKept | Format-List * | Out-String
                 Get-EcrCleanupCandidate @common | Remove-EcrCleanupCandidate -WhatIf -PassThru -Verbose

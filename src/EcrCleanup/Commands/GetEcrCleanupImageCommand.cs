@@ -10,9 +10,9 @@ namespace EcrCleanup.Commands;
 /// <summary>
 /// <para type="synopsis">Lists the images of ECR repositories.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "EcrImage")]
+[Cmdlet(VerbsCommon.Get, "EcrCleanupImage")]
 [OutputType(typeof(EcrImage))]
-public sealed class GetEcrImageCommand : AwsCmdletBase
+public sealed class GetEcrCleanupImageCommand : AwsCmdletBase
 {
     private const int ProgressActivityId = 1;
 

@@ -7,7 +7,7 @@ BeforeAll {
     }
 }
 
-Describe 'Get-EcrImage' {
+Describe 'Get-EcrCleanupImage' {
     Context 'a repository of 2,500 images' {
         BeforeAll {
             $sandbox = Start-EcrSandbox -Scenario @{
@@ -24,18 +24,18 @@ Describe 'Get-EcrImage' {
         AfterAll { Stop-EcrSandbox $sandbox }
 
         It 'returns every image across DescribeImages pages of 1000' {
-            $images = Get-EcrImage -RepositoryName big-repo
+            $images = Get-EcrCleanupImage -RepositoryName big-repo
             $images.Count | Should -Be 2500
             ($images.Digest | Sort-Object -Unique).Count | Should -Be 2500
             (Invoke-SandboxAdmin $sandbox calls).'ecr:DescribeImages' | Should -Be 3
         }
 
         It 'stops cleanly when the pipeline needs no more (Select-Object -First)' {
-            @(Get-EcrImage -RepositoryName big-repo | Select-Object -First 3).Count | Should -Be 3
+            @(Get-EcrCleanupImage -RepositoryName big-repo | Select-Object -First 3).Count | Should -Be 3
         }
 
         It 'emits typed EcrImage objects with every documented property' {
-            $image = Get-EcrImage -RepositoryName big-repo | Select-Object -First 1
+            $image = Get-EcrCleanupImage -RepositoryName big-repo | Select-Object -First 1
             # The module's types live in its own load context: PowerShell names them, type literals do not reach them.
             $image.GetType().FullName | Should -Be 'EcrCleanup.Model.EcrImage'
             $image.Repository | Should -Be 'big-repo'
@@ -50,18 +50,18 @@ Describe 'Get-EcrImage' {
         }
 
         It 'reads index children and referrer subjects from the manifests' {
-            $images = Get-EcrImage -RepositoryName refs
+            $images = Get-EcrCleanupImage -RepositoryName refs
             ($images | Where-Object Digest -EQ ('sha256:' + 'a' * 64)).ChildDigests | Should -Be @('sha256:' + 'b' * 64)
             ($images | Where-Object Digest -EQ ('sha256:' + 'c' * 64)).SubjectDigest | Should -Be ('sha256:' + 'a' * 64)
         }
 
         It 'takes repository names from the pipeline, also by property name' {
-            ('big-repo', 'refs' | Get-EcrImage).Count | Should -Be 2503
-            ([pscustomobject]@{ RepositoryName = 'refs' } | Get-EcrImage).Count | Should -Be 3
+            ('big-repo', 'refs' | Get-EcrCleanupImage).Count | Should -Be 2503
+            ([pscustomobject]@{ RepositoryName = 'refs' } | Get-EcrCleanupImage).Count | Should -Be 3
         }
 
         It 'has a default table view grouped by repository' {
-            $text = Get-EcrImage -RepositoryName refs | Format-Table | Out-String
+            $text = Get-EcrCleanupImage -RepositoryName refs | Format-Table | Out-String
             $text | Should -Match 'Repository: refs'
             $text | Should -Match 'Tags\s+Digest\s+PushedAt'
             $text | Should -Match 'referrer'
@@ -72,13 +72,13 @@ Describe 'Get-EcrImage' {
             $url = $env:AWS_ENDPOINT_URL
             try {
                 $env:AWS_ENDPOINT_URL = 'http://127.0.0.1:9'
-                (Get-EcrImage -RepositoryName refs -EndpointUrl $url).Count | Should -Be 3
+                (Get-EcrCleanupImage -RepositoryName refs -EndpointUrl $url).Count | Should -Be 3
             }
             finally { $env:AWS_ENDPOINT_URL = $url }
         }
 
         It 'writes a verbose line per call' {
-            $verbose = Get-EcrImage -RepositoryName refs -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            $verbose = Get-EcrCleanupImage -RepositoryName refs -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
             $verbose.Message | Should -Contain 'ECR DescribeImages (refs)'
         }
     }
@@ -93,7 +93,7 @@ Describe 'Get-EcrImage' {
         AfterAll { Stop-EcrSandbox $sandbox }
 
         It 'retries throttled DescribeImages calls and still yields every image' {
-            $images = Get-EcrImage -RepositoryName big-repo
+            $images = Get-EcrCleanupImage -RepositoryName big-repo
             $images.Count | Should -Be 2500
             (Invoke-SandboxAdmin $sandbox calls).'ecr:DescribeImages' | Should -Be 5
         }
@@ -102,7 +102,7 @@ Describe 'Get-EcrImage' {
             Invoke-SandboxAdmin $sandbox faults -Body @(@{ service = 'ecr'; operation = 'DescribeImages'; error = 'ThrottlingException'; times = -1 })
             $env:AWS_MAX_ATTEMPTS = '2'
             try {
-                { Get-EcrImage -RepositoryName big-repo -ErrorAction Stop } | Should -Throw -ErrorId 'Throttling,EcrCleanup.Commands.GetEcrImageCommand'
+                { Get-EcrCleanupImage -RepositoryName big-repo -ErrorAction Stop } | Should -Throw -ErrorId 'Throttling,EcrCleanup.Commands.GetEcrCleanupImageCommand'
             }
             finally { $env:AWS_MAX_ATTEMPTS = $null }
         }
@@ -113,7 +113,7 @@ Describe 'Get-EcrImage' {
             $sandbox = Start-EcrSandbox -Scenario @{ latencyMs = 20000; repositories = @(@{ name = 'slow'; images = @(@{ tags = @('a-1234567'); ageHours = 1 }) }) }
             try {
                 $shell = [powershell]::Create()
-                $null = $shell.AddCommand('Import-Module').AddParameter('Name', $env:ECRCLEANUP_TEST_MODULE).AddStatement().AddCommand('Get-EcrImage').AddParameter('RepositoryName', 'slow')
+                $null = $shell.AddCommand('Import-Module').AddParameter('Name', $env:ECRCLEANUP_TEST_MODULE).AddStatement().AddCommand('Get-EcrCleanupImage').AddParameter('RepositoryName', 'slow')
                 $running = $shell.BeginInvoke()
                 Start-Sleep -Milliseconds 1500
                 $elapsed = Measure-Command { $shell.Stop() }
@@ -133,8 +133,8 @@ Describe 'Get-EcrImage' {
 
         It 'stops with RepositoryNotFound naming an unknown repository' {
             $err = $null
-            try { Get-EcrImage -RepositoryName 'no-such-repo' -ErrorAction Stop } catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -Be 'RepositoryNotFound,EcrCleanup.Commands.GetEcrImageCommand'
+            try { Get-EcrCleanupImage -RepositoryName 'no-such-repo' -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Be 'RepositoryNotFound,EcrCleanup.Commands.GetEcrCleanupImageCommand'
             $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $err.TargetObject | Should -Be 'no-such-repo'
             $err.Exception.Message | Should -Match "ECR DescribeRepositories for 'no-such-repo' failed with RepositoryNotFoundException"
@@ -144,7 +144,7 @@ Describe 'Get-EcrImage' {
             @{ Name = 'Upper-Case' }, @{ Name = 'a' }, @{ Name = 'bad name' }, @{ Name = '-leading' }
         ) {
             $before = (Invoke-SandboxAdmin $sandbox calls).PSObject.Properties.Value | Measure-Object -Sum
-            { Get-EcrImage -RepositoryName $Name -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,EcrCleanup.Commands.GetEcrImageCommand'
+            { Get-EcrCleanupImage -RepositoryName $Name -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,EcrCleanup.Commands.GetEcrCleanupImageCommand'
             $after = (Invoke-SandboxAdmin $sandbox calls).PSObject.Properties.Value | Measure-Object -Sum
             $after.Sum | Should -Be $before.Sum
         }
@@ -153,7 +153,7 @@ Describe 'Get-EcrImage' {
             $secret = $env:AWS_SECRET_ACCESS_KEY
             try {
                 $env:AWS_SECRET_ACCESS_KEY = 'not-the-secret'
-                { Get-EcrImage -RepositoryName known -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSignature,EcrCleanup.Commands.GetEcrImageCommand'
+                { Get-EcrCleanupImage -RepositoryName known -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSignature,EcrCleanup.Commands.GetEcrCleanupImageCommand'
             }
             finally { $env:AWS_SECRET_ACCESS_KEY = $secret }
         }
@@ -171,11 +171,11 @@ Describe 'Get-EcrImage' {
                 $env:AWS_EC2_METADATA_DISABLED = 'true'
                 $env:AWS_REGION = 'eu-west-2'
                 Import-Module $ModulePath
-                try { Get-EcrImage -RepositoryName some-repo -ErrorAction Stop } catch { "$($_.FullyQualifiedErrorId)|$($_.CategoryInfo.Category)|$($_.Exception.Message)" }
+                try { Get-EcrCleanupImage -RepositoryName some-repo -ErrorAction Stop } catch { "$($_.FullyQualifiedErrorId)|$($_.CategoryInfo.Category)|$($_.Exception.Message)" }
             }
             $elapsed = Measure-Command { $result = & dotnet pwsh -NoProfile -NonInteractive -Command $script -args $env:ECRCLEANUP_TEST_MODULE }
             $id, $category, $message = "$result" -split '\|', 3
-            $id | Should -Be 'AwsCredentialsNotFound,EcrCleanup.Commands.GetEcrImageCommand'
+            $id | Should -Be 'AwsCredentialsNotFound,EcrCleanup.Commands.GetEcrCleanupImageCommand'
             $category | Should -Be 'AuthenticationError'
             $message | Should -Match 'AWS_ACCESS_KEY_ID'
             $message | Should -Match '-ProfileName'
@@ -191,12 +191,12 @@ Describe 'Get-EcrImage' {
                 $env:AWS_ROLE_ARN = 'arn:aws:iam::123456789012:role/ecr-cleanup'; $env:AWS_WEB_IDENTITY_TOKEN_FILE = $TokenFile
                 $env:AWS_ENDPOINT_URL_STS = 'http://127.0.0.1:9'   # nothing listens: the call must get as far as STS
                 Import-Module $ModulePath
-                try { Get-EcrImage -RepositoryName some-repo -ErrorAction Stop } catch { "$($_.FullyQualifiedErrorId)|$($_.Exception.Message)" }
+                try { Get-EcrCleanupImage -RepositoryName some-repo -ErrorAction Stop } catch { "$($_.FullyQualifiedErrorId)|$($_.Exception.Message)" }
             }
             $tokenFile = Join-Path $TestDrive 'web-identity-token'
             Set-Content $tokenFile 'header.payload.signature'
             $id, $message = "$(& dotnet pwsh -NoProfile -NonInteractive -Command $script -args $env:ECRCLEANUP_TEST_MODULE, $tokenFile)" -split '\|', 2
-            $id | Should -Be 'AwsCredentialsNotFound,EcrCleanup.Commands.GetEcrImageCommand'
+            $id | Should -Be 'AwsCredentialsNotFound,EcrCleanup.Commands.GetEcrCleanupImageCommand'
             $message | Should -Match 'AssumeRole'
             $message | Should -Match '127\.0\.0\.1:9'
             $message | Should -Not -Match 'header\.payload\.signature'
@@ -211,7 +211,7 @@ Describe 'Get-EcrImage' {
                 $env:AWS_ENDPOINT_URL = 'http://127.0.0.1:9'; $env:AWS_MAX_ATTEMPTS = '1'
                 Import-Module $ModulePath
                 $warnings = @()
-                try { Get-EcrImage -RepositoryName some-repo -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Select-Object -First 1 -ExpandProperty Message } catch { }
+                try { Get-EcrCleanupImage -RepositoryName some-repo -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Select-Object -First 1 -ExpandProperty Message } catch { }
                 $warnings
             }
             $lines = & dotnet pwsh -NoProfile -NonInteractive -Command $script -args $env:ECRCLEANUP_TEST_MODULE
