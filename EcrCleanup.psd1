@@ -23,9 +23,10 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('AWS', 'ECR', 'Cleanup', 'Lambda', 'CloudFormation', 'Containers', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            Tags         = @('AWS', 'ECR', 'ECS', 'Cleanup', 'Lambda', 'CloudFormation', 'Containers', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            # The build adds ReleaseNotes (CHANGELOG.md) and, where it knows the repository, ProjectUri and a
+            # LicenseUri of its LICENSE: build/Set-ManifestMetadata.ps1.
             LicenseUri   = 'https://opensource.org/license/mit'
-            ReleaseNotes = 'See CHANGELOG.md.'
         }
     }
 }

@@ -74,6 +74,8 @@ function Invoke-ModuleBuild {
     Get-ChildItem $bin -File | Where-Object { $_.Extension -in '.dll', '.pdb' -and $_.BaseName -ne 'EcrCleanup' } |
         Copy-Item -Destination $dependencies
     Copy-Item (Join-Path $root 'LICENSE') $moduleOut
+    # Release notes from CHANGELOG.md, and the project's address when the build knows it (see the script).
+    $null = & (Join-Path $root 'build/Set-ManifestMetadata.ps1') -ManifestPath (Join-Path $moduleOut 'EcrCleanup.psd1') -ChangelogPath (Join-Path $root 'CHANGELOG.md')
     # Help (MAML and about_EcrCleanup) from docs/cmdlets, checked against the built cmdlets' parameters.
     & (Join-Path $root 'build/ConvertTo-MamlHelp.ps1') -DocsPath (Join-Path $root 'docs/cmdlets') -ModulePath $moduleOut -OutputPath (Join-Path $moduleOut 'en-US')
     Write-Host "Module laid out at $moduleOut"

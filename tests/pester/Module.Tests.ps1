@@ -47,6 +47,69 @@ Describe 'The module' {
     }
 }
 
+Describe 'The manifest' {
+    BeforeAll {
+        $root = Join-Path $PSScriptRoot '../..'
+        $stamp = Join-Path $root 'build/Set-ManifestMetadata.ps1'
+        $changelog = Join-Path $root 'CHANGELOG.md'
+        function Copy-Module {
+            $copy = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
+            Copy-Item $env:ECRCLEANUP_TEST_MODULE $copy -Recurse
+            Join-Path $copy 'EcrCleanup.psd1'
+        }
+    }
+
+    It 'is clean for Test-ModuleManifest and ready for a gallery' {
+        $manifest = Test-ModuleManifest $manifestPath -ErrorAction Stop -WarningVariable warnings
+        $warnings | Should -BeNullOrEmpty
+        $manifest.Tags | Should -Contain 'ECR'
+        $manifest.Tags | Should -Contain 'PSEdition_Core'
+        $manifest.LicenseUri | Should -Not -BeNullOrEmpty
+        $manifest.HelpInfoUri | Should -BeNullOrEmpty -Because 'there is no Update-Help site: the help ships with the module'
+    }
+
+    It "carries the CHANGELOG's section of its version as release notes" {
+        $lines = Get-Content $changelog
+        $start = [Array]::IndexOf($lines, '## [Unreleased]')
+        $firstEntry = $lines[($start + 1)..($lines.Count - 1)] | Where-Object { $_ -match '^- ' } | Select-Object -First 1
+        $notes = (Test-ModuleManifest $manifestPath).ReleaseNotes
+        $notes.Contains($firstEntry) | Should -BeTrue -Because "the release notes hold '$firstEntry'"
+        $notes | Should -Not -Match '(?m)^## '
+    }
+
+    It "takes the project's address from GitHub Actions" {
+        $path = Copy-Module
+        $saved = $env:GITHUB_SERVER_URL, $env:GITHUB_REPOSITORY
+        try {
+            $env:GITHUB_SERVER_URL = 'https://github.com'; $env:GITHUB_REPOSITORY = 'djinilabs/ecr-cleanup'
+            $null = & $stamp -ManifestPath $path -ChangelogPath $changelog
+        }
+        finally { $env:GITHUB_SERVER_URL, $env:GITHUB_REPOSITORY = $saved }
+        $manifest = Test-ModuleManifest $path -ErrorAction Stop
+        "$($manifest.ProjectUri)" | Should -Be 'https://github.com/djinilabs/ecr-cleanup'
+        "$($manifest.LicenseUri)" | Should -Be 'https://github.com/djinilabs/ecr-cleanup/blob/HEAD/LICENSE'
+    }
+
+    It "takes it from the origin remote without the credentials a URL may carry, and invents none" {
+        $path = Copy-Module
+        $repository = New-Item -ItemType Directory (Join-Path $TestDrive 'repository')
+        git -C $repository init -q
+        git -C $repository remote add origin 'https://x-access-token:ghs_secret123@github.com/djinilabs/ecr-cleanup.git'
+        $saved = $env:GITHUB_SERVER_URL, $env:GITHUB_REPOSITORY
+        try {
+            $env:GITHUB_SERVER_URL = $null; $env:GITHUB_REPOSITORY = $null
+            $null = & $stamp -ManifestPath $path -ChangelogPath $changelog -RepositoryPath $repository
+            "$((Test-ModuleManifest $path).ProjectUri)" | Should -Be 'https://github.com/djinilabs/ecr-cleanup'
+            Get-Content $path -Raw | Should -Not -Match 'ghs_secret123'
+
+            $unknown = Copy-Module
+            $null = & $stamp -ManifestPath $unknown -ChangelogPath $changelog -RepositoryPath $TestDrive
+            (Test-ModuleManifest $unknown).ProjectUri | Should -BeNullOrEmpty
+        }
+        finally { $env:GITHUB_SERVER_URL, $env:GITHUB_REPOSITORY = $saved }
+    }
+}
+
 Describe 'The package' {
     It 'is a .nupkg that PSResourceGet installs and that imports' {
         $packages = Join-Path $TestDrive 'packages'
