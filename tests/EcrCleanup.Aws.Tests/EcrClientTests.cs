@@ -39,6 +39,19 @@ public class EcrClientTests
     }
 
     [Fact]
+    public async Task Lists_every_repository_of_the_registry_a_page_of_1000_at_a_time()
+    {
+        var scenario = new Scenario { Repositories = Enumerable.Range(0, 2100).Select(i => new ScenarioRepository { Name = $"team/app-{i:d4}" }).ToList() };
+        await using var sandbox = await SandboxHost.StartAsync(scenario);
+
+        var repositories = await SandboxClients.For(sandbox, new()).CreateEcr().ListRepositoriesAsync(CancellationToken.None).ToListAsync();
+
+        Assert.Equal(2100, repositories.Select(r => r.Name).Distinct().Count());
+        Assert.Equal(3, sandbox.CallCount("ecr:DescribeRepositories"));
+        Assert.Equal("123456789012.dkr.ecr.eu-west-2.amazonaws.com/team/app-0000", repositories.Single(r => r.Name == "team/app-0000").Uri);
+    }
+
+    [Fact]
     public async Task An_unknown_repository_fails_with_repository_not_found_naming_it()
     {
         await using var sandbox = await SandboxHost.StartAsync(Repository(1));

@@ -10,6 +10,7 @@ namespace EcrCleanup.Aws.Ecr;
 internal sealed class EcrClient : IEcrClient
 {
     internal const int DescribeImagesPageSize = 1000;
+    internal const int DescribeRepositoriesPageSize = 1000;
     internal const int BatchSize = 100;
 
     private static readonly string[] AcceptedMediaTypes =
@@ -31,15 +32,17 @@ internal sealed class EcrClient : IEcrClient
     public async Task<EcrRepository> DescribeRepositoryAsync(string repositoryName, CancellationToken cancellationToken)
     {
         var input = new JsonObject { ["repositoryNames"] = new JsonArray(repositoryName) };
-        var repository = await _protocol.CallAsync("DescribeRepositories", repositoryName, input, output => Json.Array(output, "repositories").Select(r => new EcrRepository(
-                Json.Text(r, "repositoryName"),
-                Json.Text(r, "registryId"),
-                Json.Text(r, "repositoryUri"),
-                Json.OptionalText(r, "repositoryArn"),
-                Json.OptionalText(r, "imageTagMutability"),
-                ReadTimestamp(r["createdAt"]))).FirstOrDefault(), cancellationToken).ConfigureAwait(false);
+        var repository = await _protocol.CallAsync("DescribeRepositories", repositoryName, input, output => Json.Array(output, "repositories").Select(ReadRepository).FirstOrDefault(), cancellationToken).ConfigureAwait(false);
         return repository ?? throw new ServiceException("ECR", "DescribeRepositories", repositoryName, "RepositoryNotFoundException", $"ECR returned no repository named '{repositoryName}'.");
     }
+
+    public IAsyncEnumerable<EcrRepository> ListRepositoriesAsync(CancellationToken cancellationToken) =>
+        Paging.EveryPageAsync((nextToken, ct) =>
+        {
+            var input = Json.Page(new JsonObject { ["maxResults"] = DescribeRepositoriesPageSize }, nextToken);
+            return _protocol.CallAsync("DescribeRepositories", null, input,
+                output => (Json.Array(output, "repositories").Select(ReadRepository).ToList(), Json.OptionalText(output, "nextToken")), ct);
+        }, cancellationToken);
 
     public IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, CancellationToken cancellationToken) =>
         Paging.EveryPageAsync((nextToken, ct) =>
@@ -114,6 +117,14 @@ internal sealed class EcrClient : IEcrClient
                     Json.OptionalText(f, "failureReason") ?? string.Empty)).ToArray()),
             cancellationToken).ConfigureAwait(false);
     }
+
+    private static EcrRepository ReadRepository(JsonObject repository) =>
+        new(Json.Text(repository, "repositoryName"),
+            Json.Text(repository, "registryId"),
+            Json.Text(repository, "repositoryUri"),
+            Json.OptionalText(repository, "repositoryArn"),
+            Json.OptionalText(repository, "imageTagMutability"),
+            ReadTimestamp(repository["createdAt"]));
 
     private static EcrImage ReadImage(string repositoryName, JsonObject detail) =>
         new(repositoryName, Json.Text(detail, "imageDigest"))

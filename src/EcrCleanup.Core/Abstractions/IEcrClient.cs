@@ -8,6 +8,9 @@ public interface IEcrClient
     /// <summary>DescribeRepositories for one name; throws <see cref="ServiceException"/> with code RepositoryNotFoundException when absent.</summary>
     Task<EcrRepository> DescribeRepositoryAsync(string repositoryName, CancellationToken cancellationToken);
 
+    /// <summary>DescribeRepositories without names, every page: every repository of the account's registry in the region.</summary>
+    IAsyncEnumerable<EcrRepository> ListRepositoriesAsync(CancellationToken cancellationToken);
+
     /// <summary>DescribeImages, every page; manifest references are not filled in.</summary>
     IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, CancellationToken cancellationToken);
 

@@ -192,6 +192,8 @@ public class DeletionRunnerTests
 
         public Task<EcrRepository> DescribeRepositoryAsync(string repositoryName, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public IAsyncEnumerable<EcrRepository> ListRepositoriesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             foreach (var image in Images.Values.ToList())

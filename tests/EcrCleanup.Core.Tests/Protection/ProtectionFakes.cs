@@ -117,6 +117,8 @@ internal sealed partial class ProtectionWorld : IEcrClient, ICloudFormationClien
         return new EcrRepository(Repo, Account, $"{Account}.dkr.ecr.{Region}.amazonaws.com/{Repo}", null, TagMutability, null);
     }
 
+    public IAsyncEnumerable<EcrRepository> ListRepositoriesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Call("ECR:DescribeImages");
