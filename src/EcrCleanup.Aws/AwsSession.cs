@@ -57,6 +57,13 @@ public sealed partial class AwsSession
         return new AwsSession(credentials, region, configuredRegion is null, options.EndpointUrl, maxAttempts, retryMode, getEnvironmentVariable);
     }
 
+    /// <summary>
+    /// The region a command would take, without a fallback and without resolving credentials: <paramref name="region"/>,
+    /// AWS_REGION, AWS_DEFAULT_REGION, then the profile's; null when none names one.
+    /// </summary>
+    public static string? ConfiguredRegion(string? region, string? profileName, Func<string, string?>? getEnvironmentVariable = null) =>
+        ResolveRegion(region, ReadProfile(profileName), getEnvironmentVariable ?? Environment.GetEnvironmentVariable);
+
     public Uri ResolveEndpoint(AwsServiceInfo service) => EndpointResolver.Resolve(service, Region, _explicitEndpoint, _getEnvironmentVariable);
 
     /// <summary>
@@ -190,5 +197,5 @@ public sealed partial class AwsSession
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
 
     [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
-    private static partial Regex RegionPattern();
+    internal static partial Regex RegionPattern();
 }
