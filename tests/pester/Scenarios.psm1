@@ -132,4 +132,22 @@ function New-WorkloadScenario([switch] $WithoutStackTaskDefinition) {
     $scenario
 }
 
-Export-ModuleMember -Function Get-TestDigest, Get-TestSha, Get-TestTag, Get-TestImageUri, New-ProtectionScenario, New-WorkloadScenario
+# An account as tab completion reads it: a few repositories and stacks, no images. The nested stack and the deleted
+# one are not offered; the stacks that end in a number give their prefixes.
+function New-AccountScenario {
+    @{
+        repositories = @('app', 'apple', 'team/api', 'web' | ForEach-Object { @{ name = $_; images = @() } })
+        stacks       = @(
+            @{ name = 'HelpmatonProduction'; status = 'UPDATE_COMPLETE'; resources = @(
+                    @{ logicalId = 'Workers'; type = 'AWS::CloudFormation::Stack'; physicalId = 'HelpmatonProduction-Workers-12' }
+                ) }
+            @{ name = 'HelpmatonProduction-Workers-12'; status = 'UPDATE_COMPLETE'; resources = @() }
+            @{ name = 'HelpmatonStagingPR12'; status = 'CREATE_COMPLETE'; resources = @() }
+            @{ name = 'HelpmatonStagingPR13'; status = 'UPDATE_ROLLBACK_COMPLETE'; resources = @() }
+            @{ name = 'HelpmatonStagingPR90'; status = 'DELETE_COMPLETE'; resources = @() }
+            @{ name = 'ReviewApp7'; status = 'CREATE_COMPLETE'; resources = @() }
+        )
+    }
+}
+
+Export-ModuleMember -Function Get-TestDigest, Get-TestSha, Get-TestTag, Get-TestImageUri, New-ProtectionScenario, New-WorkloadScenario, New-AccountScenario

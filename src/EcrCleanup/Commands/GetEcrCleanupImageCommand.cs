@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EcrCleanup.Commands.Completion;
 using EcrCleanup.Commands.Infrastructure;
 using EcrCleanup.Commands.Validation;
 using EcrCleanup.Configuration;
@@ -19,6 +20,7 @@ public sealed class GetEcrCleanupImageCommand : AwsCmdletBase
     /// <summary>The repositories to list. Default: ECR_REPOSITORY_NAME, then helpmaton-lambda-images.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateEcrRepositoryName]
+    [ArgumentCompleter(typeof(RepositoryNameCompleter))]
     public string[]? RepositoryName { get; set; }
 
     protected override async Task ProcessRecordAsync()

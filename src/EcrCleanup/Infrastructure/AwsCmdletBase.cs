@@ -3,6 +3,7 @@ using System.Net;
 using System.Security;
 using EcrCleanup.Abstractions;
 using EcrCleanup.Aws;
+using EcrCleanup.Commands.Completion;
 using EcrCleanup.Configuration;
 using EcrCleanup.Deletion;
 using EcrCleanup.Diagnostics;
@@ -33,11 +34,13 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
     /// <summary>The AWS region. Default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RegionCompleter))]
     public string? Region { get; set; }
 
     /// <summary>A profile of the shared AWS config and credentials files. Default: AWS_PROFILE, then the default chain.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? ProfileName { get; set; }
 
     /// <summary>One endpoint for every AWS service (LocalStack, the sandbox, a VPC endpoint). Default: AWS_ENDPOINT_URL_&lt;SERVICE&gt;, AWS_ENDPOINT_URL, then the regional endpoint.</summary>

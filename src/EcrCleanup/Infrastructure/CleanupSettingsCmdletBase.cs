@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Security;
+using EcrCleanup.Commands.Completion;
 using EcrCleanup.Commands.Validation;
 using EcrCleanup.Configuration;
 using EcrCleanup.Decisions;
@@ -16,16 +17,19 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
     /// <summary>The ECR repository. Default: ECR_REPOSITORY_NAME, then helpmaton-lambda-images.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateEcrRepositoryName]
+    [ArgumentCompleter(typeof(RepositoryNameCompleter))]
     public string? RepositoryName { get; set; }
 
     /// <summary>The production CloudFormation stack. Default: PRODUCTION_STACK_NAME, then HelpmatonProduction.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(StackNameCompleter))]
     public string? ProductionStackName { get; set; }
 
     /// <summary>The name prefix of pull-request stacks. Default: PR_STACK_PREFIX, then HelpmatonStagingPR.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(StackPrefixCompleter))]
     public string? PullRequestStackPrefix { get; set; }
 
     /// <summary>How many production builds are kept for rollback. Default: PRODUCTION_IMAGE_RETENTION_COUNT, then 15.</summary>
