@@ -43,7 +43,7 @@ public sealed partial class AwsSession
     public static AwsSession Create(AwsConnectionOptions options, Func<string, string?>? getEnvironmentVariable = null)
     {
         getEnvironmentVariable ??= Environment.GetEnvironmentVariable;
-        var profile = ReadProfile(options.ProfileName);
+        var profile = ReadProfile(options.ProfileName, options.ProfileLocation);
         var configuredRegion = ResolveRegion(options.Region, profile, getEnvironmentVariable);
         var region = configuredRegion ?? options.FallbackRegion;
         if (region is null)
@@ -51,7 +51,7 @@ public sealed partial class AwsSession
             throw new AwsConfigurationException(AwsConfigurationException.RegionNotSet, "No AWS region is set. Pass -Region (for example -Region eu-west-2), set the AWS_REGION environment variable, or set 'region' in your AWS profile.");
         }
 
-        var credentials = ResolveCredentials(options.ProfileName);
+        var credentials = options.Credentials is { } keys ? new ExternalCredentials(keys) : ResolveCredentials(options.ProfileName, options.ProfileLocation);
         var maxAttempts = ResolveMaxAttempts(profile, getEnvironmentVariable);
         var retryMode = ResolveRetryMode(profile, getEnvironmentVariable);
         return new AwsSession(credentials, region, configuredRegion is null, options.EndpointUrl, maxAttempts, retryMode, getEnvironmentVariable);
@@ -62,7 +62,7 @@ public sealed partial class AwsSession
     /// AWS_REGION, AWS_DEFAULT_REGION, then the profile's; null when none names one.
     /// </summary>
     public static string? ConfiguredRegion(string? region, string? profileName, Func<string, string?>? getEnvironmentVariable = null) =>
-        ResolveRegion(region, ReadProfile(profileName), getEnvironmentVariable ?? Environment.GetEnvironmentVariable);
+        ResolveRegion(region, ReadProfile(profileName, null), getEnvironmentVariable ?? Environment.GetEnvironmentVariable);
 
     public Uri ResolveEndpoint(AwsServiceInfo service) => EndpointResolver.Resolve(service, Region, _explicitEndpoint, _getEnvironmentVariable);
 
@@ -88,27 +88,36 @@ public sealed partial class AwsSession
     }
 
     internal const string HowToProvideCredentials =
-        "Provide credentials with -ProfileName (a profile of ~/.aws/config or ~/.aws/credentials, SSO profiles included: run 'aws sso login' first), " +
+        "Provide credentials with -Credential (such as AWS.Tools' Get-AWSCredential returns), or -ProfileName (a profile of ~/.aws/config or ~/.aws/credentials, or of the file -ProfileLocation names; SSO profiles included: run 'aws sso login' first), " +
         "or the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables (with AWS_SESSION_TOKEN for temporary keys), " +
         "or AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE (GitHub Actions OIDC), or run where container or instance credentials are available.";
 
-    private static CredentialProfile? ReadProfile(string? profileName)
+    /// <summary>The profiles of <paramref name="profileLocation"/> when given, else of the shared config and credentials files.</summary>
+    private static CredentialProfileStoreChain Profiles(string? profileLocation) =>
+        string.IsNullOrEmpty(profileLocation) ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(profileLocation);
+
+    private static CredentialProfile? ReadProfile(string? profileName, string? profileLocation)
     {
+        if (!string.IsNullOrEmpty(profileLocation) && !File.Exists(profileLocation))
+        {
+            throw new AwsConfigurationException(AwsConfigurationException.ProfileNotFound, $"-ProfileLocation '{profileLocation}' is not a file. Give the path of a credentials file (the format of ~/.aws/credentials), or leave it out to read the shared files.");
+        }
+
         var name = string.IsNullOrEmpty(profileName) ? null : profileName;
         name ??= Environment.GetEnvironmentVariable("AWS_PROFILE");
         if (name is null)
         {
-            return new CredentialProfileStoreChain().TryGetProfile("default", out var fallback) ? fallback : null;
+            return Profiles(profileLocation).TryGetProfile("default", out var fallback) ? fallback : null;
         }
 
-        if (new CredentialProfileStoreChain().TryGetProfile(name, out var profile))
+        if (Profiles(profileLocation).TryGetProfile(name, out var profile))
         {
             return profile;
         }
 
         if (profileName is not null)
         {
-            throw new AwsConfigurationException(AwsConfigurationException.ProfileNotFound, $"The AWS profile '{profileName}' was not found in the shared config or credentials files. Check the name with 'aws configure list-profiles', or leave out -ProfileName to use the default credential chain.");
+            throw new AwsConfigurationException(AwsConfigurationException.ProfileNotFound, $"The AWS profile '{profileName}' was not found in {(string.IsNullOrEmpty(profileLocation) ? "the shared config or credentials files" : $"'{profileLocation}'")}. Check the name with 'aws configure list-profiles', or leave out -ProfileName to use the default credential chain.");
         }
 
         return null;
@@ -131,11 +140,11 @@ public sealed partial class AwsSession
         return region;
     }
 
-    private static AWSCredentials ResolveCredentials(string? profileName)
+    private static AWSCredentials ResolveCredentials(string? profileName, string? profileLocation)
     {
         if (!string.IsNullOrEmpty(profileName))
         {
-            if (new CredentialProfileStoreChain().TryGetAWSCredentials(profileName, out var profileCredentials))
+            if (Profiles(profileLocation).TryGetAWSCredentials(profileName, out var profileCredentials))
             {
                 return profileCredentials;
             }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Net;
+using System.Reflection;
 using System.Security;
 using EcrCleanup.Abstractions;
 using EcrCleanup.Aws;
@@ -43,6 +44,20 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? ProfileName { get; set; }
 
+    /// <summary>A credentials file to read -ProfileName from, instead of the shared config and credentials files (as in AWS.Tools).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ProfileLocation { get; set; }
+
+    /// <summary>
+    /// AWS credentials, such as AWS.Tools' Get-AWSCredential returns (taken by their GetCredentials() method, since
+    /// their type lives in another load context), or an object with AccessKey/AccessKeyId, SecretKey/SecretAccessKey
+    /// and Token/SessionToken. Wins over -ProfileName and the environment.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public PSObject? Credential { get; set; }
+
     /// <summary>One endpoint for every AWS service (LocalStack, the sandbox, a VPC endpoint). Default: AWS_ENDPOINT_URL_&lt;SERVICE&gt;, AWS_ENDPOINT_URL, then the regional endpoint.</summary>
     [Parameter]
     [ValidateNotNull]
@@ -67,7 +82,15 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
         Calls.Message += Verbose;
         try
         {
-            var session = AwsSession.Create(new AwsConnectionOptions { Region = Region, ProfileName = ProfileName, EndpointUrl = EndpointUrl, FallbackRegion = ConfigurationDefaults.Region });
+            var session = AwsSession.Create(new AwsConnectionOptions
+            {
+                Region = Region,
+                ProfileName = ProfileName,
+                ProfileLocation = ProfileLocation is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation),
+                Credentials = Credential is null ? null : ReadCredential(Credential),
+                EndpointUrl = EndpointUrl,
+                FallbackRegion = ConfigurationDefaults.Region,
+            });
             if (session.IsFallbackRegion)
             {
                 Warn($"No AWS region is set (-Region, AWS_REGION, AWS_DEFAULT_REGION or the profile's region): using the default, {session.Region}.");
@@ -82,6 +105,18 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
         }
 
         return Task.CompletedTask;
+    }
+
+    private static Func<AwsKeys> ReadCredential(PSObject credential)
+    {
+        try
+        {
+            return CredentialShape.Read(credential);
+        }
+        catch (Exception e) when (e is ArgumentException or TargetInvocationException)
+        {
+            throw new TerminatingErrorException(ErrorRecords.InvalidInput("InvalidCredential", (e.InnerException ?? e).Message, credential.BaseObject.GetType().FullName, e));
+        }
     }
 
     /// <summary>True under -WhatIf (or $WhatIfPreference). Read on the pipeline thread.</summary>
