@@ -29,11 +29,11 @@ Describe 'The module' {
         foreach ($command in Get-Command -Module EcrCleanup) { $approved | Should -Contain $command.Verb }
     }
 
-    It 'takes -Region, -ProfileName and -EndpointUrl on every AWS-facing cmdlet' {
+    It 'takes -Region, -ProfileName, -ProfileLocation, -Credential and -EndpointUrl on every AWS-facing cmdlet' {
         foreach ($command in Get-Command -Module EcrCleanup) {
-            $command.Parameters.Keys | Should -Contain 'Region'
-            $command.Parameters.Keys | Should -Contain 'ProfileName'
-            $command.Parameters.Keys | Should -Contain 'EndpointUrl'
+            foreach ($parameter in 'Region', 'ProfileName', 'ProfileLocation', 'Credential', 'EndpointUrl') {
+                $command.Parameters.Keys | Should -Contain $parameter -Because "$($command.Name) reaches AWS"
+            }
         }
     }
 
