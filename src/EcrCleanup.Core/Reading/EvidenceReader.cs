@@ -6,11 +6,16 @@ using EcrCleanup.Model;
 
 namespace EcrCleanup.Reading;
 
+/// <summary>What was read of one repository: its evidence, or why its images could not be read.</summary>
+public sealed record RepositoryEvidence(string RepositoryName, Evidence? Evidence, ProtectionException? Failure);
+
 /// <summary>
-/// Gathers the evidence for one repository from every source and decides nothing: the images (ECR), the watched
-/// stacks (CloudFormation), what every function version runs (Lambda), the open pull requests and the production
-/// history (GitHub). Fails closed: a source that cannot answer, or a missing production stack, stops it with a
-/// <see cref="ProtectionException"/>; nothing partial is returned.
+/// Gathers the evidence for one or more repositories from every source and decides nothing: each repository's
+/// images (ECR), and, read once for all of them, the watched stacks (CloudFormation), what every function version
+/// runs (Lambda), what the other workloads run (ECS, Batch, App Runner), the open pull requests and the production
+/// history (GitHub). Fails closed: a shared source that cannot answer, or a missing production stack, stops it with
+/// a <see cref="ProtectionException"/>; a repository whose images cannot be read is returned with its failure and
+/// no evidence (with one repository, that failure stops the read). Nothing partial is returned.
 /// </summary>
 public sealed class EvidenceReader
 {
@@ -32,14 +37,25 @@ public sealed class EvidenceReader
         _progress = progress;
     }
 
-    public async Task<Evidence> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>The evidence of the settings' repository.</summary>
+    public async Task<Evidence> ReadAsync(CancellationToken cancellationToken) =>
+        (await ReadAsync([_settings.RepositoryName], cancellationToken).ConfigureAwait(false))[0].Evidence!;
+
+    /// <summary>The evidence of each repository, in the order given, from one read of the shared sources.</summary>
+    public async Task<IReadOnlyList<RepositoryEvidence>> ReadAsync(IReadOnlyList<string> repositoryNames, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(repositoryNames);
+        if (repositoryNames.Count == 0)
+        {
+            throw new ArgumentException("At least one repository is read.", nameof(repositoryNames));
+        }
+
         var github = _services.GitHub is null ? null : new GitHubReader(_services.GitHub, _settings, _progress);
         // The production history's pages, newest first, read as the decisions need them.
         var history = github?.ReadProductionHistoryAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
-            return await ReadAsync(github, history, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(repositoryNames, github, history, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -50,7 +66,7 @@ public sealed class EvidenceReader
         }
     }
 
-    private async Task<Evidence> ReadAsync(GitHubReader? github, IAsyncEnumerator<IReadOnlyList<string>>? history, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RepositoryEvidence>> ReadAsync(IReadOnlyList<string> repositoryNames, GitHubReader? github, IAsyncEnumerator<IReadOnlyList<string>>? history, CancellationToken cancellationToken)
     {
         var warnings = new ConcurrentQueue<string>();
         // The sources are independent (and have separate quotas): every one starts at once, and with them the first
@@ -58,15 +74,30 @@ public sealed class EvidenceReader
         // deploys, which history page is the last needed) follows.
         var functionReader = new FunctionReader(_services.Lambda, _settings, _progress);
         using var workloadReader = new WorkloadReader(_services.Ecs, _services.Batch, _services.AppRunner, _settings, warnings, _progress);
-        RepositoryInventory inventory = null!;
+        var inventories = new RepositoryInventory?[repositoryNames.Count];
+        var failures = new ProtectionException?[repositoryNames.Count];
         StackScan stacks = null!;
         RegionFunctions region = null!;
         WorkloadScan clusters = null!;
         IReadOnlyList<WorkloadImage> stackRunners = null!;
         IReadOnlyDictionary<string, int>? pullRequests = null;
         var firstHistoryPage = history is not null && _historyIsNeeded ? history.MoveNextAsync().AsTask() : null;
+        // Each repository's images; with several, one that cannot be read is that repository's failure, not the read's.
+        IEnumerable<Func<CancellationToken, Task>> Inventories() => repositoryNames.Select((name, i) => (Func<CancellationToken, Task>)(async token =>
+        {
+            try
+            {
+                inventories[i] = await Ask("ECR", () => ImageInventory.LoadAsync(_services.Ecr, name, null, token)).ConfigureAwait(false);
+            }
+            catch (ProtectionException e) when (repositoryNames.Count > 1)
+            {
+                failures[i] = e;
+            }
+        }));
+
         await AllAsync(
             cancellationToken,
+            [.. Inventories(),
             async _ =>
             {
                 if (firstHistoryPage is not null)
@@ -74,7 +105,6 @@ public sealed class EvidenceReader
                     await Ask("GitHub", () => firstHistoryPage).ConfigureAwait(false);
                 }
             },
-            async token => inventory = await Ask("ECR", () => ImageInventory.LoadAsync(_services.Ecr, _settings.RepositoryName, null, token)).ConfigureAwait(false),
             async token =>
             {
                 // What the stacks' other runners name is read as soon as the stacks are known.
@@ -83,7 +113,12 @@ public sealed class EvidenceReader
             },
             async token => clusters = await Ask("ECS", () => workloadReader.ReadClustersAsync(token)).ConfigureAwait(false),
             async token => region = await Ask("Lambda", () => functionReader.ReadRegionAsync(token)).ConfigureAwait(false),
-            async token => pullRequests = github is null ? null : await Ask("GitHub", () => github.ReadOpenPullRequestsAsync(token)).ConfigureAwait(false)).ConfigureAwait(false);
+            async token => pullRequests = github is null ? null : await Ask("GitHub", () => github.ReadOpenPullRequestsAsync(token)).ConfigureAwait(false)]).ConfigureAwait(false);
+        if (failures.All(f => f is not null))
+        {
+            throw failures[0]!;
+        }
+
         var deployments = await Ask("Lambda", () => functionReader.AttachStacksAsync(region, stacks.Functions, warnings, cancellationToken)).ConfigureAwait(false);
         if (Unlisted(deployments, region).Count > 0)
         {
@@ -99,11 +134,11 @@ public sealed class EvidenceReader
             }
         }
 
-        var images = inventory.Images.ToDictionary(i => i.Digest, StringComparer.Ordinal);
-        deployments = await Ask("Lambda", () => NameLatestAsync(functionReader, inventory.Repository, images, deployments, warnings, cancellationToken)).ConfigureAwait(false);
-        deployments = await Ask("Lambda", () => ConfirmVersionsAsync(functionReader, inventory.Repository, images, deployments, cancellationToken)).ConfigureAwait(false);
+        var read = inventories.OfType<RepositoryInventory>().Select(i => (i.Repository, Images: (IReadOnlyDictionary<string, EcrImage>)i.Images.ToDictionary(image => image.Digest, StringComparer.Ordinal))).ToList();
+        deployments = await Ask("Lambda", () => NameLatestAsync(functionReader, read, deployments, warnings, cancellationToken)).ConfigureAwait(false);
+        deployments = await Ask("Lambda", () => ConfirmVersionsAsync(functionReader, read, deployments, cancellationToken)).ConfigureAwait(false);
 
-        var evidence = new Evidence(inventory.Repository, _settings.Region, inventory.Images)
+        var shared = new Evidence(read[0].Repository, _settings.Region, [])
         {
             ProductionStackName = _settings.ProductionStackName,
             Deployments = deployments,
@@ -118,11 +153,17 @@ public sealed class EvidenceReader
             warnings.Enqueue("ECS is skipped (-SkipEcs): no ECS service or task protects an image, so only what Lambda and the watched stacks run is known to be in use.");
         }
 
+        var evidences = inventories.Select(i => i is null ? null : shared with { Repository = i.Repository, Images = i.Images }).ToArray();
         if (github is not null)
         {
-            evidence = evidence with { OpenPullRequests = pullRequests };
-            var productionHistory = await Ask("GitHub", () => ReadHistoryAsync(github, history!, firstHistoryPage, evidence, cancellationToken)).ConfigureAwait(false);
-            evidence = evidence with { ProductionHistory = productionHistory, ProductionHistorySource = github.Source };
+            evidences = evidences.Select(e => e is null ? null : e with { OpenPullRequests = pullRequests }).ToArray();
+            var readable = Enumerable.Range(0, evidences.Length).Where(i => evidences[i] is not null).ToArray();
+            var histories = await Ask("GitHub", () => ReadHistoryAsync(github, history!, firstHistoryPage, readable.Select(i => evidences[i]!).ToArray(), cancellationToken)).ConfigureAwait(false);
+            for (var n = 0; n < readable.Length; n++)
+            {
+                evidences[readable[n]] = evidences[readable[n]]! with { ProductionHistory = histories[n], ProductionHistorySource = github.Source };
+            }
+
             if (_settings.HistorySource == ProductionHistorySource.Auto && github.Source == ProductionHistorySource.Commits
                 && await Ask("GitHub", () => github.ReadDeploymentEnvironmentsAsync(cancellationToken)).ConfigureAwait(false) is { Count: > 0 } environments)
             {
@@ -130,7 +171,8 @@ public sealed class EvidenceReader
             }
         }
 
-        return evidence with { Warnings = warnings.ToArray() };
+        var said = warnings.ToArray();
+        return repositoryNames.Select((name, i) => new RepositoryEvidence(name, evidences[i] is { } e ? e with { Warnings = said } : null, failures[i])).ToArray();
     }
 
     /// <summary>
@@ -138,13 +180,18 @@ public sealed class EvidenceReader
     /// of the repository (it may still name one of its tags), the repository's tags are mutable (the tag it names may
     /// have moved to another image since it was deployed), or its image has no tag left (the tag it named may have been
     /// removed and pushed again). In a repository with immutable tags whose deployed images keep them, this costs no call.
+    /// With several repositories: unless every repository holding the digest settles it (and one does).
     /// </summary>
-    /// <param name="images">The repository's images by digest.</param>
-    private static async Task<IReadOnlyList<FunctionDeployment>> NameLatestAsync(FunctionReader reader, EcrRepository repository, IReadOnlyDictionary<string, EcrImage> images, IReadOnlyList<FunctionDeployment> deployments, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
+    /// <param name="repositories">Each repository read, with its images by digest.</param>
+    private static async Task<IReadOnlyList<FunctionDeployment>> NameLatestAsync(FunctionReader reader, IReadOnlyList<(EcrRepository Repository, IReadOnlyDictionary<string, EcrImage> Images)> repositories, IReadOnlyList<FunctionDeployment> deployments, ConcurrentQueue<string> warnings, CancellationToken cancellationToken)
     {
-        var tagsMayMove = !string.Equals(repository.TagMutability, "IMMUTABLE", StringComparison.Ordinal);
-        var unnamed = deployments.Where(d => d.Qualifier == FunctionReader.Latest && d.Named is null
-            && (d.Digest is null || !images.TryGetValue(d.Digest, out var image) || tagsMayMove || image.Tags.Count == 0)).ToList();
+        bool Settled(string digest)
+        {
+            var holding = repositories.Where(r => r.Images.ContainsKey(digest)).ToList();
+            return holding.Count > 0 && holding.All(r => string.Equals(r.Repository.TagMutability, "IMMUTABLE", StringComparison.Ordinal) && r.Images[digest].Tags.Count > 0);
+        }
+
+        var unnamed = deployments.Where(d => d.Qualifier == FunctionReader.Latest && d.Named is null && (d.Digest is null || !Settled(d.Digest))).ToList();
         if (unnamed.Count == 0)
         {
             return deployments;
@@ -166,13 +213,18 @@ public sealed class EvidenceReader
     /// the repository, is asked for with GetFunction: what it runs is then known from Lambda's own image URIs, not
     /// from the listing's CodeSha256 alone. In a healthy account there is none, and this costs no call.
     /// </summary>
-    /// <param name="images">The repository's images by digest.</param>
-    private async Task<IReadOnlyList<FunctionDeployment>> ConfirmVersionsAsync(FunctionReader reader, EcrRepository repository, IReadOnlyDictionary<string, EcrImage> images, IReadOnlyList<FunctionDeployment> deployments, CancellationToken cancellationToken)
+    /// <param name="repositories">Each repository read, with its images by digest.</param>
+    private async Task<IReadOnlyList<FunctionDeployment>> ConfirmVersionsAsync(FunctionReader reader, IReadOnlyList<(EcrRepository Repository, IReadOnlyDictionary<string, EcrImage> Images)> repositories, IReadOnlyList<FunctionDeployment> deployments, CancellationToken cancellationToken)
     {
-        bool IsOurs(ImageReference? reference) => reference is not null && reference.IsIn(repository.RegistryId, _settings.Region, repository.Name);
-        var usingRepository = deployments.Where(d => d.Qualifier == FunctionReader.Latest && (IsOurs(d.Named) || IsOurs(d.Resolved) || (d.Resolved is null && d.Digest is not null && images.ContainsKey(d.Digest))))
-            .Select(d => d.FunctionName).ToHashSet(StringComparer.Ordinal);
-        var unconfirmed = deployments.Where(d => d.Qualifier != FunctionReader.Latest && usingRepository.Contains(d.FunctionName) && (d.Digest is null || !images.ContainsKey(d.Digest))).ToList();
+        IEnumerable<FunctionDeployment> Unconfirmed(EcrRepository repository, IReadOnlyDictionary<string, EcrImage> images)
+        {
+            bool IsOurs(ImageReference? reference) => reference is not null && reference.IsIn(repository.RegistryId, _settings.Region, repository.Name);
+            var usingRepository = deployments.Where(d => d.Qualifier == FunctionReader.Latest && (IsOurs(d.Named) || IsOurs(d.Resolved) || (d.Resolved is null && d.Digest is not null && images.ContainsKey(d.Digest))))
+                .Select(d => d.FunctionName).ToHashSet(StringComparer.Ordinal);
+            return deployments.Where(d => d.Qualifier != FunctionReader.Latest && usingRepository.Contains(d.FunctionName) && (d.Digest is null || !images.ContainsKey(d.Digest)));
+        }
+
+        var unconfirmed = repositories.SelectMany(r => Unconfirmed(r.Repository, r.Images)).Distinct().ToList();
         if (unconfirmed.Count == 0)
         {
             return deployments;
@@ -185,29 +237,42 @@ public sealed class EvidenceReader
     private static List<string> Unlisted(IReadOnlyList<FunctionDeployment> deployments, RegionFunctions region) =>
         deployments.Select(d => d.FunctionName).Where(name => !region.Listed.Contains(name)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Production history, newest first, a whole page at a time, until the decisions need no older page; none at all stops the run.</summary>
+    /// <summary>
+    /// Production history, newest first, a whole page at a time, until no repository's decisions need an older page;
+    /// each repository gets the pages its own decisions needed, as its own run would read them. None at all stops the run.
+    /// </summary>
     /// <param name="firstPage">The first page's move, when it was asked for with the other sources.</param>
-    private async Task<IReadOnlyList<string>> ReadHistoryAsync(GitHubReader reader, IAsyncEnumerator<IReadOnlyList<string>> pages, Task<bool>? firstPage, Evidence evidence, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<IReadOnlyList<string>>> ReadHistoryAsync(GitHubReader reader, IAsyncEnumerator<IReadOnlyList<string>> pages, Task<bool>? firstPage, IReadOnlyList<Evidence> evidences, CancellationToken cancellationToken)
     {
         var history = new List<string>();
-        if (firstPage is null && _historyIsEnough(evidence with { ProductionHistory = history }))
+        var needed = new int?[evidences.Count];
+        void Check()
         {
-            return history;
-        }
-
-        while (firstPage is not null ? await firstPage.ConfigureAwait(false) : await pages.MoveNextAsync().ConfigureAwait(false))
-        {
-            firstPage = null;
-            history.AddRange(pages.Current);
-            if (_historyIsEnough(evidence with { ProductionHistory = history }))
+            for (var i = 0; i < evidences.Count; i++)
             {
-                break;
+                if (needed[i] is null && _historyIsEnough(evidences[i] with { ProductionHistory = history }))
+                {
+                    needed[i] = history.Count;
+                }
             }
         }
 
-        if (history.Count > 0)
+        if (firstPage is null)
         {
-            return history;
+            Check();
+        }
+
+        var withoutHistory = needed.Select(n => n is not null).ToArray();
+        while (needed.Any(n => n is null) && (firstPage is not null ? await firstPage.ConfigureAwait(false) : await pages.MoveNextAsync().ConfigureAwait(false)))
+        {
+            firstPage = null;
+            history.AddRange(pages.Current);
+            Check();
+        }
+
+        if (history.Count > 0 || withoutHistory.All(w => w))
+        {
+            return needed.Select(n => (IReadOnlyList<string>)history.Take(n ?? history.Count).ToArray()).ToArray();
         }
 
         // Builds must be kept for rollback and GitHub knows of none: a wrong setting, not an account without history.

@@ -114,16 +114,34 @@ internal sealed partial class ProtectionWorld : IEcrClient, ICloudFormationClien
     {
         Call("ECR:DescribeRepositories");
         await GateAsync("ECR:DescribeRepositories");
-        return new EcrRepository(Repo, Account, $"{Account}.dkr.ecr.{Region}.amazonaws.com/{Repo}", null, TagMutability, null);
+        ImagesOf(repositoryName);
+        return new EcrRepository(repositoryName, Account, $"{Account}.dkr.ecr.{Region}.amazonaws.com/{repositoryName}", null, TagMutability, null);
     }
 
     public IAsyncEnumerable<EcrRepository> ListRepositoriesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    /// <summary>Repositories besides <see cref="Repo"/> (whose images are <see cref="Images"/>), by name.</summary>
+    public Dictionary<string, List<EcrImage>> OtherRepositories { get; } = new();
+
+    /// <summary>Repositories whose reads fail as ECR would after its retries.</summary>
+    public HashSet<string> FailingRepositories { get; } = new();
+
+    private List<EcrImage> ImagesOf(string repositoryName)
+    {
+        if (FailingRepositories.Contains(repositoryName))
+        {
+            throw new ServiceException("ECR", "DescribeImages", repositoryName, "InternalFailure", "Simulated failure after retries.");
+        }
+
+        return repositoryName == Repo ? Images : OtherRepositories.TryGetValue(repositoryName, out var images) ? images
+            : throw new ServiceException("ECR", "DescribeImages", repositoryName, "RepositoryNotFoundException", $"The repository '{repositoryName}' does not exist.");
+    }
 
     public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Call("ECR:DescribeImages");
         await GateAsync("ECR:DescribeImages");
-        foreach (var image in Images)
+        foreach (var image in ImagesOf(repositoryName))
         {
             await Task.Yield();
             yield return image;
