@@ -4,6 +4,7 @@ using EcrCleanup.Decisions;
 using EcrCleanup.Deletion;
 using EcrCleanup.Diagnostics;
 using EcrCleanup.Model;
+using EcrCleanup.Plans;
 using EcrCleanup.Reading;
 using EcrCleanup.Reporting;
 
@@ -69,6 +70,7 @@ public sealed class CleanupRun
     /// </summary>
     /// <exception cref="ProtectionException">A source could not answer, or the evidence cannot be decided from safely.</exception>
     /// <exception cref="DeletionLimitException">More would be deleted than the options allow; nothing was.</exception>
+    /// <exception cref="PlanException">The repository read again is in another account than the plan's; nothing was deleted.</exception>
     public Task<IReadOnlyList<DeletionResult>> ApplyAsync(IReadOnlyList<CleanupCandidate> plan, DeletionOptions options, DeletionCallbacks callbacks, CancellationToken cancellationToken) =>
         Runner(options, callbacks.Journal).RunAsync(
             Settings.RepositoryName,
@@ -76,6 +78,7 @@ public sealed class CleanupRun
             async token =>
             {
                 var fresh = await DecideAsync(null, token).ConfigureAwait(false);
+                PlanChecks.SameAccount(plan, fresh.Evidence.Repository);
                 return RepositoryNow.Of(fresh.Evidence.Images, fresh.Candidates);
             },
             callbacks.Confirm,

@@ -90,13 +90,16 @@ public sealed class DeletionRunner
             return results;
         }
 
-        // An image index goes before the manifests it lists; a child whose index was not deleted stays.
-        var childDigests = new HashSet<string>(approved.SelectMany(c => c.Image.ChildDigests), StringComparer.Ordinal);
+        // An image index goes before the manifests it lists; a child whose index was not deleted stays. What an index
+        // lists is read from its manifest, so a fresh read knows it even of a candidate that does not (one from a file).
+        IReadOnlyList<string> ChildrenOf(CleanupCandidate candidate) =>
+            now.Images.TryGetValue(candidate.Digest, out var image) && image.IsIndex ? image.ChildDigests : candidate.Image.ChildDigests;
+        var childDigests = new HashSet<string>(approved.SelectMany(ChildrenOf), StringComparer.Ordinal);
         var parents = approved.Where(c => !childDigests.Contains(c.Digest)).ToList();
         var deleted = new HashSet<string>(StringComparer.Ordinal);
         await DeleteAsync(repository, parents, deleted, Record, cancellationToken).ConfigureAwait(false);
 
-        var indexesOf = approved.Where(c => c.Image.IsIndex).SelectMany(c => c.Image.ChildDigests.Select(child => (child, index: c.Digest)))
+        var indexesOf = approved.SelectMany(c => ChildrenOf(c).Select(child => (child, index: c.Digest)))
             .ToLookup(p => p.child, p => p.index, StringComparer.Ordinal);
         var children = new List<CleanupCandidate>();
         foreach (var child in approved.Where(c => childDigests.Contains(c.Digest)))

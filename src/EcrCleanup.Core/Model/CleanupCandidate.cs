@@ -132,6 +132,9 @@ public sealed class CleanupCandidate
     /// <summary>What the image was read and decided with: Remove-EcrCleanupCandidate reads and decides its repository again with them before deleting.</summary>
     public Configuration.CleanupSettings? Settings { get; init; }
 
+    /// <summary>The plan file the candidate was imported from (Import-EcrCleanupPlan); null for any other.</summary>
+    public Plans.PlanOrigin? Plan { get; init; }
+
     public bool IsDelete => Action == CleanupAction.Delete;
 
     /// <summary><c>repo@sha256:… (tag): Delete, Old image (78.5h old, not in use)</c>.</summary>
