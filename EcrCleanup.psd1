@@ -17,6 +17,8 @@
         'Get-EcrCleanupCandidate'
         'Remove-EcrCleanupCandidate'
         'Invoke-EcrCleanup'
+        'Export-EcrCleanupPlan'
+        'Import-EcrCleanupPlan'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

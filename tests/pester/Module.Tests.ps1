@@ -29,10 +29,12 @@ Describe 'The module' {
         foreach ($command in Get-Command -Module EcrCleanup) { $approved | Should -Contain $command.Verb }
     }
 
-    It 'takes -Region, -ProfileName, -ProfileLocation, -Credential and -EndpointUrl on every AWS-facing cmdlet' {
+    It 'takes -Region, -ProfileName, -ProfileLocation, -Credential and -EndpointUrl on every AWS-facing cmdlet, and not on the plan file cmdlets' {
+        $fileOnly = 'Export-EcrCleanupPlan', 'Import-EcrCleanupPlan'   # they write or read a plan file and call no service
         foreach ($command in Get-Command -Module EcrCleanup) {
             foreach ($parameter in 'Region', 'ProfileName', 'ProfileLocation', 'Credential', 'EndpointUrl') {
-                $command.Parameters.Keys | Should -Contain $parameter -Because "$($command.Name) reaches AWS"
+                if ($command.Name -in $fileOnly) { $command.Parameters.Keys | Should -Not -Contain $parameter -Because "$($command.Name) reaches no service" }
+                else { $command.Parameters.Keys | Should -Contain $parameter -Because "$($command.Name) reaches AWS" }
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using EcrCleanup.Commands.Infrastructure;
 using EcrCleanup.Deletion;
 using EcrCleanup.Model;
+using EcrCleanup.Plans;
 
 namespace EcrCleanup.Commands;
 
@@ -15,9 +16,12 @@ public sealed class RemoveEcrCleanupCandidateCommand : AwsCmdletBase
     private readonly List<CleanupCandidate> _candidates = new();
     private string? _journalPath;
 
-    /// <summary>The candidates, from Get-EcrCleanupCandidate. Kept ones are reported as skipped.</summary>
+    /// <summary>
+    /// The candidates: from Get-EcrCleanupCandidate, from Import-EcrCleanupPlan, or deserialized (Import-Clixml). Kept
+    /// ones are reported as skipped; anything else stops the command before anything is read.
+    /// </summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    public CleanupCandidate[] InputObject { get; set; } = Array.Empty<CleanupCandidate>();
+    public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
 
     /// <summary>Delete without asking for each image. -WhatIf still wins.</summary>
     [Parameter]
@@ -50,21 +54,18 @@ public sealed class RemoveEcrCleanupCandidateCommand : AwsCmdletBase
 
     protected override Task ProcessRecordAsync()
     {
-        foreach (var candidate in InputObject)
+        foreach (var item in InputObject)
         {
-            if (candidate.Settings is null)
+            try
             {
-                throw new TerminatingErrorException(ErrorRecords.CandidateNotDecidable(
-                    $"{candidate.Image} carries no settings to decide it again with. Run Get-EcrCleanupCandidate and pipe its output here. Nothing was deleted.", candidate));
+                var candidate = PipelineCandidate.From(item);
+                PlanChecks.BeforeReading(candidate, Clients.Session.Region, DateTimeOffset.UtcNow);
+                _candidates.Add(candidate);
             }
-
-            if (candidate.Settings.Region != Clients.Session.Region)
+            catch (PlanException e)
             {
-                throw new TerminatingErrorException(ErrorRecords.CandidateNotDecidable(
-                    $"{candidate.Image} was decided in region {candidate.Settings.Region}, and this command works in {Clients.Session.Region}. Pass -Region {candidate.Settings.Region}. Nothing was deleted.", candidate));
+                throw new TerminatingErrorException(ErrorRecords.PlanRefused(e, item));
             }
-
-            _candidates.Add(candidate);
         }
 
         return Task.CompletedTask;

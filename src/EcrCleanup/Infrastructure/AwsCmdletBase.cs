@@ -9,6 +9,7 @@ using EcrCleanup.Configuration;
 using EcrCleanup.Deletion;
 using EcrCleanup.Diagnostics;
 using EcrCleanup.Model;
+using EcrCleanup.Plans;
 using EcrCleanup.Reading;
 
 namespace EcrCleanup.Commands.Infrastructure;
@@ -156,7 +157,7 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
 
     /// <summary>
     /// Runs service calls; a failure stops the command with an actionable error: a service that could not answer,
-    /// a configuration that is wrong, evidence that cannot be decided from, a delete limit.
+    /// a configuration that is wrong, evidence that cannot be decided from, a delete limit, a plan for another account.
     /// </summary>
     protected async Task<T> CallServicesAsync<T>(object? target, Func<Task<T>> work)
     {
@@ -179,6 +180,10 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
         catch (DeletionLimitException e)
         {
             throw new TerminatingErrorException(ErrorRecords.DeleteLimitExceeded(e, target?.ToString() ?? string.Empty));
+        }
+        catch (PlanException e)
+        {
+            throw new TerminatingErrorException(ErrorRecords.PlanRefused(e, target));
         }
         finally
         {

@@ -3,6 +3,7 @@ using EcrCleanup.Abstractions;
 using EcrCleanup.Aws;
 using EcrCleanup.Aws.Http;
 using EcrCleanup.Diagnostics;
+using EcrCleanup.Plans;
 
 namespace EcrCleanup.Commands.Infrastructure;
 
@@ -64,9 +65,25 @@ internal static class ErrorRecords
     public static ErrorRecord DeleteLimitExceeded(Deletion.DeletionLimitException exception, string repository) =>
         Create(exception, "DeleteLimitExceeded", ErrorCategory.LimitsExceeded, repository);
 
-    /// <summary>Candidates Remove-EcrCleanupCandidate cannot decide again (made by hand, or for another region); nothing was deleted.</summary>
-    public static ErrorRecord CandidateNotDecidable(string message, object target) =>
-        Create(new InvalidOperationException(message), "CandidateNotDecidable", ErrorCategory.InvalidData, target);
+    /// <summary>
+    /// A plan refused, or candidates that cannot be applied here; nothing was deleted. The id is the exception's
+    /// (CandidateNotDecidable, PlanExpired, PlanModified, PlanAccountMismatch, ...).
+    /// </summary>
+    public static ErrorRecord PlanRefused(PlanException exception, object? target)
+    {
+        var category = exception.ErrorId switch
+        {
+            PlanException.Modified => ErrorCategory.SecurityError,
+            PlanException.InvalidInput or PlanException.RepositoryMismatch or PlanException.RegionMismatch or PlanException.AccountMismatch => ErrorCategory.InvalidArgument,
+            _ => ErrorCategory.InvalidData,
+        };
+        return Create(exception, exception.ErrorId, category, target);
+    }
+
+    /// <summary>A plan file that does not exist.</summary>
+    public static ErrorRecord PlanNotFound(string path) =>
+        Create(new FileNotFoundException($"There is no plan file '{path}'. Name the file Export-EcrCleanupPlan or Invoke-EcrCleanup -PlanPath wrote (in GitHub Actions, the artifact the dry run uploaded).", path),
+            "PlanNotFound", ErrorCategory.ObjectNotFound, path);
 
     /// <summary>Every record: what it says is redacted, so no secret reaches the error stream, $Error or a transcript.</summary>
     private static ErrorRecord Create(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null) =>

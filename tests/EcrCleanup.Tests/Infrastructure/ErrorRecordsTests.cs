@@ -4,6 +4,7 @@ using EcrCleanup.Aws;
 using EcrCleanup.Commands.Infrastructure;
 using EcrCleanup.Deletion;
 using EcrCleanup.Model;
+using EcrCleanup.Plans;
 using EcrCleanup.Reading;
 
 namespace EcrCleanup.Tests.Infrastructure;
@@ -149,17 +150,38 @@ public class ErrorRecordsTests
         AssertDetailsCarryTheMessage(record);
     }
 
-    [Fact]
-    public void CandidateNotDecidable_is_invalid_data_about_the_candidate()
+    [Theory]
+    [InlineData(PlanException.NotDecidable, ErrorCategory.InvalidData)]
+    [InlineData(PlanException.Unreadable, ErrorCategory.InvalidData)]
+    [InlineData(PlanException.Expired, ErrorCategory.InvalidData)]
+    [InlineData(PlanException.Modified, ErrorCategory.SecurityError)]
+    [InlineData(PlanException.InvalidInput, ErrorCategory.InvalidArgument)]
+    [InlineData(PlanException.RepositoryMismatch, ErrorCategory.InvalidArgument)]
+    [InlineData(PlanException.RegionMismatch, ErrorCategory.InvalidArgument)]
+    [InlineData(PlanException.AccountMismatch, ErrorCategory.InvalidArgument)]
+    public void A_refused_plan_keeps_its_id_with_a_category_about_the_plan(string errorId, ErrorCategory category)
     {
         var target = new object();
+        var exception = new PlanException(errorId, "Made by hand: no settings to decide it again.");
 
-        var record = ErrorRecords.CandidateNotDecidable("Made by hand: no settings to decide it again.", target);
+        var record = ErrorRecords.PlanRefused(exception, target);
 
-        Assert.Equal("CandidateNotDecidable", record.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.InvalidData, record.CategoryInfo.Category);
+        Assert.Equal(errorId, record.FullyQualifiedErrorId);
+        Assert.Equal(category, record.CategoryInfo.Category);
         Assert.Same(target, record.TargetObject);
-        Assert.Equal("Made by hand: no settings to decide it again.", record.Exception.Message);
+        Assert.Same(exception, record.Exception);
+        AssertDetailsCarryTheMessage(record);
+    }
+
+    [Fact]
+    public void A_missing_plan_file_is_not_found_and_names_the_file()
+    {
+        var record = ErrorRecords.PlanNotFound("./plan.json");
+
+        Assert.Equal("PlanNotFound", record.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, record.CategoryInfo.Category);
+        Assert.Equal("./plan.json", record.TargetObject);
+        Assert.Contains("'./plan.json'", record.Exception.Message, StringComparison.Ordinal);
         AssertDetailsCarryTheMessage(record);
     }
 
