@@ -86,15 +86,12 @@ public sealed class CleanupRun
             cancellationToken);
 
     /// <summary>The whole job: read, decide, delete (or show what would be), and the report of it.</summary>
-    /// <param name="warn">Told what the read and the decisions noticed, before anything is deleted.</param>
-    public async Task<CleanupReport> RunAsync(DeletionOptions options, DeletionCallbacks callbacks, Action<string> warn, CancellationToken cancellationToken)
+    /// <param name="decided">Told the decisions before anything is deleted: what the read and the decisions noticed (their warnings), and what a plan of them holds.</param>
+    public async Task<CleanupReport> RunAsync(DeletionOptions options, DeletionCallbacks callbacks, Action<CleanupDecisions> decided, CancellationToken cancellationToken)
     {
         var started = _time.GetUtcNow();
         var decisions = await DecideAsync(null, cancellationToken).ConfigureAwait(false);
-        foreach (var warning in decisions.Warnings)
-        {
-            warn(warning);
-        }
+        decided(decisions);
 
         var policy = Settings.Policy;
         var configuration = new ReportConfiguration(policy.ProductionRetentionCount, policy.MinImageAgeHours, Settings.Region, options.DryRun,

@@ -1,7 +1,10 @@
 using System.Management.Automation;
 using System.Text;
 using EcrCleanup.Commands.Infrastructure;
+using EcrCleanup.Commands.Validation;
+using EcrCleanup.Decisions;
 using EcrCleanup.Deletion;
+using EcrCleanup.Plans;
 using EcrCleanup.Reporting;
 
 namespace EcrCleanup.Commands;
@@ -16,6 +19,7 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
     private string? _reportPath;
     private string? _journalPath;
     private string? _stepSummary;
+    private string? _planPath;
     private bool _dryRun;
 
     /// <summary>Delete without asking for each image. -WhatIf still wins.</summary>
@@ -46,6 +50,16 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
     [Parameter]
     public ReportFormat ReportFormat { get; set; } = ReportFormat.Text;
 
+    /// <summary>A dry run only: also write its plan to this file, to review and apply later (Import-EcrCleanupPlan | Remove-EcrCleanupCandidate).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PlanPath { get; set; }
+
+    /// <summary>How long the plan written to -PlanPath may be applied, from when it was decided. Default: 7 days.</summary>
+    [Parameter]
+    [ValidatePlanValidFor]
+    public TimeSpan PlanValidFor { get; set; } = CleanupPlan.DefaultValidFor;
+
     protected override Task BeginProcessingAsync()
     {
         _reportPath = ReportPath is null ? null : ResolveOutputPath(ReportPath, "-" + nameof(ReportPath), "ReportFolderNotFound");
@@ -57,6 +71,14 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
         if (forcedDryRun)
         {
             Warn("DRY_RUN=true: a dry run, nothing is deleted.");
+        }
+
+        if (PlanPath is not null)
+        {
+            _planPath = _dryRun
+                ? ResolveOutputPath(PlanPath, "-" + nameof(PlanPath), "PlanFolderNotFound")
+                : throw new TerminatingErrorException(ErrorRecords.InvalidInput("PlanRequiresDryRun",
+                    "-PlanPath writes the plan of a dry run, to review and apply later; this run deletes. Add -WhatIf to make the plan, then apply it with Import-EcrCleanupPlan | Remove-EcrCleanupCandidate. Nothing was read or deleted.", PlanPath));
         }
 
         return base.BeginProcessingAsync();
@@ -71,7 +93,7 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
         {
             try
             {
-                return await run.RunAsync(options, callbacks, Warn, CancelToken).ConfigureAwait(false);
+                return await run.RunAsync(options, callbacks, Decided, CancelToken).ConfigureAwait(false);
             }
             catch (DeletionStoppedException e)
             {
@@ -82,6 +104,22 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
             }
         }).ConfigureAwait(false);
         await WriteAsync(report).ConfigureAwait(false);
+    }
+
+    /// <summary>Before anything is deleted: the warnings, and the plan to -PlanPath.</summary>
+    private void Decided(CleanupDecisions decisions)
+    {
+        foreach (var warning in decisions.Warnings)
+        {
+            Warn(warning);
+        }
+
+        if (_planPath is not null)
+        {
+            var plan = CleanupPlan.Create(Settings, decisions.Evidence.Repository.RegistryId, decisions.Candidates, PlanValidFor, DateTimeOffset.UtcNow);
+            File.WriteAllText(_planPath, plan.ToJson(), new UTF8Encoding(false));
+            Verbose($"{plan} written to {_planPath}");
+        }
     }
 
     /// <summary>The report to -ReportPath and the step summary, and to the pipeline.</summary>

@@ -43,7 +43,7 @@ public class CleanupRunTests
     public async Task Reads_decides_deletes_and_reports_reading_the_images_again_just_before_deleting()
     {
         var warnings = new List<string>();
-        var report = await Run().RunAsync(new DeletionOptions(), Callbacks(), warnings.Add, CancellationToken.None);
+        var report = await Run().RunAsync(new DeletionOptions(), Callbacks(), d => warnings.AddRange(d.Warnings), CancellationToken.None);
 
         Assert.Equal(new[] { live.Digest, c1.Digest }.Order(StringComparer.Ordinal), world.Images.Select(i => i.Digest).Order(StringComparer.Ordinal));
         Assert.Equal(new[] { c2.Digest, old.Digest, untagged.Digest }.Order(StringComparer.Ordinal), asked.Select(c => c.Digest).Order(StringComparer.Ordinal));
