@@ -16,7 +16,15 @@ public sealed class CandidateTypeData : IModuleAssemblyInitializer
         shell.AddCommand(@"Microsoft.PowerShell.Utility\Update-TypeData")
             .AddParameter("TypeName", PipelineCandidate.TypeName)
             .AddParameter("SerializationDepth", PipelineCandidate.SerializationDepth)
-            .AddParameter("Force")
-            .Invoke();
+            .AddParameter("Force");
+        try
+        {
+            shell.Invoke();
+        }
+        catch (CommandNotFoundException)
+        {
+            // A host without Microsoft.PowerShell.Utility: the module works all the same, and a deserialized candidate
+            // that lost its policy is refused with a message that asks for Export-Clixml -Depth 3.
+        }
     }
 }
