@@ -18,7 +18,7 @@ public static class EndpointResolver
             var value = getEnvironmentVariable(variable);
             if (!string.IsNullOrWhiteSpace(value))
             {
-                if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || !IsHttpUrl(uri))
                 {
                     throw new AwsConfigurationException(AwsConfigurationException.SettingInvalid, $"{variable} is '{value}', which is not an http or https URL. Set it to the endpoint's URL, for example https://api.ecr.eu-west-2.amazonaws.com, or unset it.");
                 }
@@ -28,6 +28,13 @@ public static class EndpointResolver
         }
 
         return new Uri($"https://{service.EndpointPrefix}.{region}.{DnsSuffix(region)}");
+    }
+
+    /// <summary>True for an absolute http or https URL: the only endpoints a service can be reached at.</summary>
+    public static bool IsHttpUrl(Uri endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return endpoint.IsAbsoluteUri && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps);
     }
 
     /// <summary>The DNS suffix of the partition a region belongs to (aws, aws-cn, aws-us-gov).</summary>

@@ -112,7 +112,7 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
             return DefaultApiUrl;
         }
 
-        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || !EndpointResolver.IsHttpUrl(uri))
         {
             throw new AwsConfigurationException(AwsConfigurationException.SettingInvalid, $"GITHUB_API_URL is '{value}', which is not an http or https URL. Set it to the API's URL, for example https://api.github.com, or unset it.");
         }

@@ -49,24 +49,24 @@ internal static class AccountLookup
     }
 
     /// <summary>
-    /// -Region, -ProfileName and -EndpointUrl as typed (PowerShell passes the literal values it could read); null when
+    /// -Region, -ProfileName, -ProfileLocation and -EndpointUrl as typed (PowerShell passes the literal values it could read); null when
     /// one of them is not a value the command would take, so nothing is completed for a line that would fail.
     /// </summary>
     internal static AwsConnectionOptions? ConnectionOptions(IDictionary? fakeBoundParameters)
     {
         if (!TryText(fakeBoundParameters, "Region", out var region) || !TryText(fakeBoundParameters, "ProfileName", out var profile)
-            || !TryText(fakeBoundParameters, "EndpointUrl", out var endpointText))
+            || !TryText(fakeBoundParameters, "ProfileLocation", out var profileLocation) || !TryText(fakeBoundParameters, "EndpointUrl", out var endpointText))
         {
             return null;
         }
 
         Uri? endpoint = null;
-        if (endpointText is not null && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        if (endpointText is not null && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || !EndpointResolver.IsHttpUrl(endpoint)))
         {
             return null;
         }
 
-        return new AwsConnectionOptions { Region = region, ProfileName = profile, EndpointUrl = endpoint, FallbackRegion = ConfigurationDefaults.Region };
+        return new AwsConnectionOptions { Region = region, ProfileName = profile, ProfileLocation = profileLocation, EndpointUrl = endpoint, FallbackRegion = ConfigurationDefaults.Region };
     }
 
     /// <summary>A parameter's text: true with null when it is absent, false when it is there but not one string.</summary>
@@ -92,7 +92,7 @@ internal static class AccountLookup
     {
         var session = AwsSession.Create(options);
         var profile = options.ProfileName ?? Environment.GetEnvironmentVariable("AWS_PROFILE");
-        var key = string.Join('\n', kind, session.ResolveEndpoint(service).AbsoluteUri, session.Region, profile);
+        var key = string.Join('\n', kind, session.ResolveEndpoint(service).AbsoluteUri, session.Region, profile, options.ProfileLocation);
         if (Cache.TryGet(key, out var cached))
         {
             return cached;

@@ -72,7 +72,7 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
 
     protected override Task BeginProcessingAsync()
     {
-        if (EndpointUrl is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        if (EndpointUrl is { } endpoint && !EndpointResolver.IsHttpUrl(endpoint))
         {
             throw new TerminatingErrorException(ErrorRecords.InvalidInput("InvalidEndpointUrl", $"-EndpointUrl '{endpoint}' is not an absolute http or https URL.", endpoint));
         }
