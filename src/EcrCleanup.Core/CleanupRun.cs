@@ -44,7 +44,7 @@ public sealed class CleanupRun
     /// <exception cref="ProtectionException">A source could not answer, or the evidence cannot be decided from safely.</exception>
     public async Task<CleanupDecisions> DecideAsync(IEnumerable<ProtectedImage>? external, CancellationToken cancellationToken)
     {
-        var reader = new EvidenceReader(Settings, _services, _engine.HasRetainedBuilds, _engine.NeedsProductionHistory, _progress);
+        var reader = new EvidenceReader(Settings, _services, _engine.HasRetainedBuilds, _engine.NeedsProductionHistory, _engine.RollbackRevisions, _progress);
         var started = _time.GetTimestamp();
         var evidence = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return _engine.Decide(evidence with { ReadDuration = _time.GetElapsedTime(started) }, external, Settings);

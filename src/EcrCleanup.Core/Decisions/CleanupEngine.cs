@@ -74,6 +74,12 @@ public sealed class CleanupEngine
     public bool NeedsProductionHistory => Policy.ProductionRetentionCount > 1;
 
     /// <summary>
+    /// How many earlier revisions of a production ECS task definition family the decisions keep for rollback: the
+    /// stack's own revision is build #1, so the retention less one. The reader reads that many.
+    /// </summary>
+    public int RollbackRevisions => Math.Max(0, Policy.ProductionRetentionCount - 1);
+
+    /// <summary>
     /// Whether the production history holds enough to number the retained builds: the reader reads no older page
     /// once this is true. The same numbering as the decisions (<see cref="RankProductionBuilds"/>).
     /// </summary>

@@ -23,13 +23,16 @@ public sealed class EvidenceReader
     private readonly CleanupServices _services;
     private readonly Func<Evidence, bool> _historyIsEnough;
     private readonly bool _historyIsNeeded;
+    private readonly int _rollbackRevisions;
     private readonly Action<ReadProgress>? _progress;
 
     /// <param name="services">The sources; <see cref="CleanupServices.GitHub"/> null when GitHub is skipped (no open pull requests, no production history), <see cref="CleanupServices.Ecs"/> null when ECS is.</param>
     /// <param name="historyIsEnough">Asked after each page of production history: true once the decisions need no older page.</param>
     /// <param name="historyIsNeeded">True when the first page of production history will be needed whatever the evidence: it is then read with the other sources.</param>
-    public EvidenceReader(CleanupSettings settings, CleanupServices services, Func<Evidence, bool> historyIsEnough, bool historyIsNeeded, Action<ReadProgress>? progress = null)
+    /// <param name="rollbackRevisions">How many earlier revisions of a production task definition family the decisions keep (<see cref="Decisions.CleanupEngine.RollbackRevisions"/>).</param>
+    public EvidenceReader(CleanupSettings settings, CleanupServices services, Func<Evidence, bool> historyIsEnough, bool historyIsNeeded, int rollbackRevisions, Action<ReadProgress>? progress = null)
     {
+        _rollbackRevisions = rollbackRevisions;
         _settings = settings;
         _services = services;
         _historyIsEnough = historyIsEnough;
@@ -73,7 +76,7 @@ public sealed class EvidenceReader
         // page of production history when it will be needed anyway. What depends on two of them (which function a stack
         // deploys, which history page is the last needed) follows.
         var functionReader = new FunctionReader(_services.Lambda, _settings, _progress);
-        using var workloadReader = new WorkloadReader(_services.Ecs, _services.Batch, _services.AppRunner, _settings, warnings, _progress);
+        using var workloadReader = new WorkloadReader(_services.Ecs, _services.Batch, _services.AppRunner, _settings, _rollbackRevisions, warnings, _progress);
         var inventories = new RepositoryInventory?[repositoryNames.Count];
         var failures = new ProtectionException?[repositoryNames.Count];
         StackScan stacks = null!;

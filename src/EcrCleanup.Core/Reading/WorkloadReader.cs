@@ -26,21 +26,22 @@ internal sealed class WorkloadReader : IDisposable
     private readonly IEcsClient? _ecs;
     private readonly IBatchClient _batch;
     private readonly IAppRunnerClient _appRunner;
-    private readonly CleanupSettings _settings;
+    private readonly int _rollbackRevisions;
     private readonly ConcurrentQueue<string> _warnings;
     private readonly Action<ReadProgress>? _progress;
     private readonly SemaphoreSlim _calls;
     private readonly ConcurrentDictionary<string, Task<EcsTaskDefinition?>> _taskDefinitions = new(StringComparer.Ordinal);
 
     /// <param name="ecs">Null when ECS is skipped: no cluster is read, and a watched stack holding a task definition stops the read.</param>
+    /// <param name="rollbackRevisions">How many earlier revisions of a production task definition family are read (the engine's <c>RollbackRevisions</c>).</param>
     /// <param name="warnings">Told what the read noticed and could go on with: a runner that no longer exists.</param>
-    public WorkloadReader(IEcsClient? ecs, IBatchClient batch, IAppRunnerClient appRunner, CleanupSettings settings, ConcurrentQueue<string> warnings, Action<ReadProgress>? progress)
+    public WorkloadReader(IEcsClient? ecs, IBatchClient batch, IAppRunnerClient appRunner, CleanupSettings settings, int rollbackRevisions, ConcurrentQueue<string> warnings, Action<ReadProgress>? progress)
     {
+        _rollbackRevisions = rollbackRevisions;
         _warnings = warnings;
         _ecs = ecs;
         _batch = batch;
         _appRunner = appRunner;
-        _settings = settings;
         _progress = progress;
         _calls = new SemaphoreSlim(settings.ThrottleLimit);
     }
@@ -167,14 +168,13 @@ internal sealed class WorkloadReader : IDisposable
         }
 
         AddDefinition(images, WorkloadKind.EcsTaskDefinition, string.Empty, definition, runner);
-        var retention = _settings.Policy.ProductionRetentionCount;
-        if (runner.Environment != DeploymentEnvironment.Production || retention < 2)
+        if (runner.Environment != DeploymentEnvironment.Production || _rollbackRevisions == 0)
         {
             return;
         }
 
-        // A rollback of production reaches for the family's earlier revisions: the newest of them within the
-        // retention (the stack's own revision is build #1), deregistered (INACTIVE) ones included.
+        // A rollback of production reaches for the family's earlier revisions: the newest of them, as many as the
+        // decisions keep, deregistered (INACTIVE) ones included.
         var listings = await Task.WhenAll(RevisionStatuses.Select(status => ListAsync(_ecs!.ListTaskDefinitionsAsync(definition.Family, status, cancellationToken)))).ConfigureAwait(false);
         var earlier = listings.SelectMany(arns => arns)
             .Select(arn => (Arn: arn, Named: FamilyAndRevision(arn)))
@@ -182,14 +182,14 @@ internal sealed class WorkloadReader : IDisposable
             .Select(d => (d.Arn, d.Named!.Value.Revision))
             .OrderByDescending(d => d.Revision)
             .DistinctBy(d => d.Revision)
-            .Take(retention - 1)
+            .Take(_rollbackRevisions)
             .ToList();
         await Task.WhenAll(earlier.Select(async (revision, index) =>
         {
             // Deleted since it was listed: nothing to roll back to.
             if (await DescribeTaskDefinitionAsync(revision.Arn, cancellationToken).ConfigureAwait(false) is { } older)
             {
-                AddDefinition(images, WorkloadKind.EcsTaskDefinition, string.Empty, older, runner, index + 2, retention);
+                AddDefinition(images, WorkloadKind.EcsTaskDefinition, string.Empty, older, runner, index + 2, _rollbackRevisions + 1);
             }
         })).ConfigureAwait(false);
     }
@@ -231,12 +231,12 @@ internal sealed class WorkloadReader : IDisposable
         }
     }
 
-    private static void AddDefinition(ConcurrentBag<WorkloadImage> images, WorkloadKind kind, string prefix, EcsTaskDefinition definition, StackRunner? stack, int? rollbackRank = null, int retention = 0)
+    private static void AddDefinition(ConcurrentBag<WorkloadImage> images, WorkloadKind kind, string prefix, EcsTaskDefinition definition, StackRunner? stack, int? rollbackRank = null, int builds = 0)
     {
         foreach (var container in definition.Containers)
         {
             images.Add(new WorkloadImage(kind,
-                string.Create(CultureInfo.InvariantCulture, $"{prefix}ECS task definition {definition.Family}:{definition.Revision}{(rollbackRank is { } rank ? $" (revision #{rank} of {retention} kept for rollback)" : string.Empty)}, container {container.Name}"),
+                string.Create(CultureInfo.InvariantCulture, $"{prefix}ECS task definition {definition.Family}:{definition.Revision}{(rollbackRank is { } rank ? $" (revision #{rank} of {builds} kept for rollback)" : string.Empty)}, container {container.Name}"),
                 stack, Parse(container.Image), null, rollbackRank));
         }
     }

@@ -104,7 +104,7 @@ public class SeveralRepositoriesTests
         private static EvidenceReader Create(ProtectionWorld world, string repository)
         {
             var engine = new CleanupEngine(Settings(repository).Policy, TimeProvider.System);
-            return new EvidenceReader(Settings(repository), new CleanupServices(world, world, world, world, world, world, world, new ServiceCallRecorder()), engine.HasRetainedBuilds, engine.NeedsProductionHistory);
+            return new EvidenceReader(Settings(repository), new CleanupServices(world, world, world, world, world, world, world, new ServiceCallRecorder()), engine.HasRetainedBuilds, engine.NeedsProductionHistory, engine.RollbackRevisions);
         }
     }
 }
