@@ -15,7 +15,10 @@ public static class Operations
     public static readonly IReadOnlyList<string> Services = [Ecr, CloudFormation, Lambda, Ecs, Batch, AppRunner, GitHub];
 
     public static readonly IReadOnlyList<string> EcrOps =
-        ["DescribeRepositories", "DescribeImages", "ListImages", "BatchGetImage", "BatchDeleteImage"];
+    [
+        "DescribeRepositories", "DescribeImages", "ListImages", "BatchGetImage", "BatchDeleteImage",
+        "UpdateImageStorageClass", "GetLifecyclePolicy", "StartLifecyclePolicyPreview", "GetLifecyclePolicyPreview",
+    ];
 
     public static readonly IReadOnlyList<string> CloudFormationOps =
         ["ListStacks", "DescribeStacks", "ListStackResources", "DescribeStackResources", "GetTemplate"];

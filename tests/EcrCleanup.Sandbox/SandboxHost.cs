@@ -120,7 +120,7 @@ public sealed class SandboxHost : IAsyncDisposable
     }
 
     /// <summary>The current repositories and images, as scenario JSON with absolute times (as GET /_sandbox/state).</summary>
-    public Scenario GetState() => StateExporter.Export(_runtime.Current.State);
+    public Scenario GetState() => StateExporter.Export(_runtime.Current.State, _runtime.Clock.GetUtcNow());
 
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
 

@@ -44,7 +44,7 @@ internal static class AdminEndpoints
                         return;
                     }
                 case ("GET", "/_sandbox/state"):
-                    await WriteAsync(ctx, 200, Encoding.UTF8.GetBytes(StateExporter.Export(runtime.Current.State).ToJson()));
+                    await WriteAsync(ctx, 200, Encoding.UTF8.GetBytes(StateExporter.Export(runtime.Current.State, runtime.Clock.GetUtcNow()).ToJson()));
                     return;
                 case ("GET", "/_sandbox/calls"):
                     await WriteAsync(ctx, 200, Json(w =>

@@ -42,6 +42,7 @@ internal static partial class EcrHandler
         var state = call.State;
         lock (state.EcrLock)
         {
+            state.SettleActivations(call.Now);
             return call.Operation switch
             {
                 "DescribeRepositories" => DescribeRepositories(call, input),
@@ -49,6 +50,10 @@ internal static partial class EcrHandler
                 "ListImages" => ListImages(call, input),
                 "BatchGetImage" => BatchGetImage(call, input),
                 "BatchDeleteImage" => BatchDeleteImage(call, input),
+                "UpdateImageStorageClass" => UpdateImageStorageClass(call, input),
+                "GetLifecyclePolicy" => GetLifecyclePolicy(call, input),
+                "StartLifecyclePolicyPreview" => StartLifecyclePolicyPreview(call, input),
+                "GetLifecyclePolicyPreview" => GetLifecyclePolicyPreview(call, input),
                 _ => throw UnknownOperation(),
             };
         }
@@ -154,22 +159,8 @@ internal static partial class EcrHandler
             var found = new List<EcrImage>();
             foreach (var (digest, tag) in ids)
             {
-                if (digest is null && tag is null)
-                {
-                    throw InvalidParameter("imageIds", "Missing image digest and image tag");
-                }
-
-                if (digest is not null && !DigestPattern().IsMatch(digest))
-                {
-                    throw InvalidParameter("imageIds.member.imageDigest", "Invalid image digest");
-                }
-
-                var image = Find(repo, digest, tag);
-                if (image is null)
-                {
-                    throw new AwsException("ImageNotFoundException", 400,
-                        $"The image with imageId {{imageDigest:'{digest ?? "null"}', imageTag:'{tag ?? "null"}'}} does not exist within the repository with name '{repo.Name}' in the registry with id '{state.Account}'");
-                }
+                CheckImageId(digest, tag, "imageIds", "imageIds.member.imageDigest");
+                var image = Find(repo, digest, tag) ?? throw ImageNotFound(repo, state, digest, tag);
 
                 if (!found.Contains(image) && Passes(image, tagStatus, imageStatus))
                 {
@@ -199,8 +190,10 @@ internal static partial class EcrHandler
     }
 
     static bool Passes(EcrImage i, string tagStatus, string imageStatus) =>
-        imageStatus is "ACTIVE" or "ANY" &&
-        tagStatus switch { "TAGGED" => i.Tags.Count > 0, "UNTAGGED" => i.Tags.Count == 0, _ => true };
+        (imageStatus == "ANY" || imageStatus == i.Status) && PassesTagStatus(i.Tags, tagStatus);
+
+    static bool PassesTagStatus(IReadOnlyCollection<string> tags, string tagStatus) =>
+        tagStatus switch { "TAGGED" => tags.Count > 0, "UNTAGGED" => tags.Count == 0, _ => true };
 
     static void WriteImageDetails(Utf8JsonWriter w, List<EcrImage> images, EcrRepository repo, SandboxState state, string? nextToken)
     {
@@ -211,16 +204,7 @@ internal static partial class EcrHandler
             w.WriteString("registryId", state.Account);
             w.WriteString("repositoryName", repo.Name);
             w.WriteString("imageDigest", i.Digest);
-            if (i.Tags.Count > 0)
-            {
-                w.WriteStartArray("imageTags");
-                foreach (var t in i.Tags)
-                {
-                    w.WriteStringValue(t);
-                }
-
-                w.WriteEndArray();
-            }
+            WriteTags(w, i.Tags);
             w.WriteNumber("imageSizeInBytes", i.SizeBytes);
             AwsResponses.WriteEpoch(w, "imagePushedAt", i.PushedAt);
             w.WriteString("imageManifestMediaType", i.MediaType);
@@ -239,7 +223,17 @@ internal static partial class EcrHandler
                 w.WriteString("subjectManifestDigest", i.Subject);
             }
 
-            w.WriteString("imageStatus", "ACTIVE");
+            w.WriteString("imageStatus", i.Status);
+            if (i.LastArchivedAt is { } archived)
+            {
+                AwsResponses.WriteEpoch(w, "lastArchivedAt", archived);
+            }
+
+            if (i.LastActivatedAt is { } activated)
+            {
+                AwsResponses.WriteEpoch(w, "lastActivatedAt", activated);
+            }
+
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -316,6 +310,13 @@ internal static partial class EcrHandler
             var image = Find(repo, digest, tag)!;
             if (images.Contains((image, tag)))
             {
+                continue;
+            }
+
+            if (image.Status != ImageStatuses.Active)
+            {
+                // An archived image (or one still being restored) cannot be pulled.
+                failures.Add((digest, tag, "ImageInaccessible", FailureReason("ImageInaccessible")));
                 continue;
             }
 
@@ -510,6 +511,23 @@ internal static partial class EcrHandler
         w.WriteEndArray();
     }
 
+    /// <summary>An image's <c>imageTags</c>, which ECR leaves out for an untagged image.</summary>
+    static void WriteTags(Utf8JsonWriter w, IReadOnlyCollection<string> tags)
+    {
+        if (tags.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteStartArray("imageTags");
+        foreach (var t in tags)
+        {
+            w.WriteStringValue(t);
+        }
+
+        w.WriteEndArray();
+    }
+
     static void WriteImageId(Utf8JsonWriter w, string? digest, string? tag)
     {
         w.WriteStartObject();
@@ -644,6 +662,10 @@ internal static partial class EcrHandler
         }
         return ids;
     }
+
+    static AwsException ImageNotFound(EcrRepository repo, SandboxState state, string? digest, string? tag) =>
+        new("ImageNotFoundException", 400,
+            $"The image with imageId {{imageDigest:'{digest ?? "null"}', imageTag:'{tag ?? "null"}'}} does not exist within the repository with name '{repo.Name}' in the registry with id '{state.Account}'");
 
     public static AwsException RepositoryNotFound(string name, string registry) =>
         new("RepositoryNotFoundException", 400, $"The repository with name '{name}' does not exist in the registry with id '{registry}'");

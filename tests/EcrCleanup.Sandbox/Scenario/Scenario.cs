@@ -26,6 +26,10 @@ public sealed class Scenario
     public ScenarioBatch? Batch { get; set; }
     /// <summary>Optional (an addition to the contract): AWS App Runner services.</summary>
     public ScenarioAppRunner? AppRunner { get; set; }
+    /// <summary>Optional (an addition to the contract): seconds an ECR image stays ACTIVATING after a restore (default 2).</summary>
+    public double? ActivationDelaySeconds { get; set; }
+    /// <summary>Optional (an addition to the contract): seconds a lifecycle policy preview stays IN_PROGRESS (default 1).</summary>
+    public double? LifecyclePreviewDelaySeconds { get; set; }
     public List<ScenarioFault>? Faults { get; set; }
 
     /// <summary>Allowed so a scenario file can name its JSON schema or describe itself; ignored.</summary>
@@ -47,6 +51,8 @@ public sealed class ScenarioRepository
     public string? Name { get; set; }
     public string? TagMutability { get; set; }
     public List<ScenarioImage>? Images { get; set; }
+    /// <summary>Optional (an addition to the contract): the repository's lifecycle policy, as its JSON text or as a JSON object.</summary>
+    public JsonNode? LifecyclePolicy { get; set; }
 }
 
 public sealed class ScenarioImage
@@ -62,6 +68,14 @@ public sealed class ScenarioImage
     public string? ArtifactType { get; set; }
     public double? LastPulledHoursAgo { get; set; }
     public DateTimeOffset? LastPulledAt { get; set; }
+    /// <summary>Optional (an addition to the contract): ACTIVE (default), ARCHIVED or ACTIVATING.</summary>
+    public string? Status { get; set; }
+    /// <summary>Optional: when the image was last archived; default the load time for an ARCHIVED or ACTIVATING image.</summary>
+    public double? ArchivedHoursAgo { get; set; }
+    public DateTimeOffset? LastArchivedAt { get; set; }
+    /// <summary>Optional: when the image was last restored from the archive.</summary>
+    public double? ActivatedHoursAgo { get; set; }
+    public DateTimeOffset? LastActivatedAt { get; set; }
 }
 
 public sealed class ScenarioStack

@@ -17,6 +17,8 @@ internal static partial class ScenarioLoader
     public const string DefaultSecretAccessKey = "sandbox-secret";
     public const string DefaultGitHubToken = "ghp_sandbox";
     public const long DefaultImageSize = 50L * 1024 * 1024;
+    public const double DefaultActivationDelaySeconds = 2;
+    public const double DefaultLifecyclePreviewDelaySeconds = 1;
 
     static readonly HashSet<string> TagMutabilities = ["MUTABLE", "IMMUTABLE", "MUTABLE_WITH_EXCLUSION", "IMMUTABLE_WITH_EXCLUSION"];
 
@@ -105,6 +107,8 @@ internal static partial class ScenarioLoader
             Fail("$.repositories", "required (an array, possibly empty)");
         }
 
+        var activationDelay = Seconds(s.ActivationDelaySeconds, "$.activationDelaySeconds", DefaultActivationDelaySeconds);
+        var previewDelay = Seconds(s.LifecyclePreviewDelaySeconds, "$.lifecyclePreviewDelaySeconds", DefaultLifecyclePreviewDelaySeconds);
         var repos = LoadRepositories(s.Repositories!, account, region, now);
         var stacks = LoadStacks(s.Stacks ?? [], account, region, now);
         var functions = LoadFunctions(s.Functions ?? [], repos, account, region, now);
@@ -114,7 +118,7 @@ internal static partial class ScenarioLoader
         var appRunnerServices = LoadAppRunnerServices(s.AppRunner, account, region, now);
         ValidateFaults(s.Faults ?? [], "$.faults");
 
-        return new SandboxState
+        var state = new SandboxState
         {
             Account = account,
             Region = region,
@@ -131,7 +135,27 @@ internal static partial class ScenarioLoader
             TaskDefinitions = taskDefinitions,
             JobDefinitions = jobDefinitions,
             AppRunnerServices = appRunnerServices,
+            ActivationDelay = activationDelay,
+            LifecyclePreviewDelay = previewDelay,
         };
+        foreach (var image in repos.SelectMany(r => r.Images).Where(i => i.Status == ImageStatuses.Activating))
+        {
+            state.StartActivation(image, now + activationDelay);
+        }
+
+        return state;
+    }
+
+    /// <summary>A delay in seconds from the scenario (0 to an hour), or the default.</summary>
+    static TimeSpan Seconds(double? seconds, string path, double fallback)
+    {
+        var value = seconds ?? fallback;
+        if (!double.IsFinite(value) || value is < 0 or > 3600)
+        {
+            Fail(path, "must be between 0 and 3600 seconds");
+        }
+
+        return TimeSpan.FromSeconds(value);
     }
 
     // ---------------------------------------------------------------- ECR
@@ -207,6 +231,7 @@ internal static partial class ScenarioLoader
                 Name = name,
                 TagMutability = mutability,
                 CreatedAt = created,
+                LifecyclePolicyText = LifecyclePolicyText(sr.LifecyclePolicy, p + ".lifecyclePolicy"),
                 Arn = $"arn:aws:ecr:{region}:{account}:repository/{name}",
                 Uri = $"{account}.dkr.ecr.{region}.amazonaws.com/{name}",
             };
@@ -218,6 +243,37 @@ internal static partial class ScenarioLoader
             repos.Add(repo);
         }
         return repos;
+    }
+
+    /// <summary>A repository's lifecycle policy as GetLifecyclePolicy returns it: a string verbatim, an object as compact JSON.</summary>
+    static string? LifecyclePolicyText(System.Text.Json.Nodes.JsonNode? policy, string path)
+    {
+        if (policy is null)
+        {
+            return null;
+        }
+
+        var text = policy.GetValueKind() switch
+        {
+            System.Text.Json.JsonValueKind.String => policy.GetValue<string>(),
+            System.Text.Json.JsonValueKind.Object => policy.ToJsonString(),
+            _ => Fail<string>(path, "must be the policy's JSON text or a JSON object"),
+        };
+        try
+        {
+            LifecyclePolicy.Parse(text);
+        }
+        catch (LifecyclePolicyException e)
+        {
+            Fail(path, "not a valid lifecycle policy: " + e.Message);
+        }
+
+        if (text.Length is < LifecyclePolicy.MinTextLength or > LifecyclePolicy.MaxTextLength)
+        {
+            Fail(path, $"ECR takes a policy text of {LifecyclePolicy.MinTextLength} to {LifecyclePolicy.MaxTextLength} characters, not {text.Length}");
+        }
+
+        return text;
     }
 
     static EcrImage Copy(EcrImage i, long size) => new()
@@ -232,6 +288,9 @@ internal static partial class ScenarioLoader
         Subject = i.Subject,
         ArtifactType = i.ArtifactType,
         LastPulledAt = i.LastPulledAt,
+        Status = i.Status,
+        LastArchivedAt = i.LastArchivedAt,
+        LastActivatedAt = i.LastActivatedAt,
     };
 
     static EcrImage LoadImage(ScenarioImage? si, string p, string repo, int index, Dictionary<string, int> digests,
@@ -334,6 +393,7 @@ internal static partial class ScenarioLoader
             Fail(p + ".mediaType", $"an image with children is an index: {MediaTypes.OciIndex} or {MediaTypes.DockerManifestList}, not '{mediaType}'");
         }
 
+        var (status, archived, activated) = LoadStatus(si, p, pushed, now);
         return new EcrImage
         {
             Seq = ++seq,
@@ -346,7 +406,54 @@ internal static partial class ScenarioLoader
             Subject = si.Subject,
             ArtifactType = si.ArtifactType,
             LastPulledAt = pulled,
+            Status = status,
+            LastArchivedAt = archived,
+            LastActivatedAt = activated,
         };
+    }
+
+    /// <summary>
+    /// An image's status and archive times. An ARCHIVED or ACTIVATING image was archived (by default at load); an ACTIVE
+    /// one that was archived has been restored since; an ARCHIVED one restored before was archived again after.
+    /// </summary>
+    static (string Status, DateTimeOffset? Archived, DateTimeOffset? Activated) LoadStatus(ScenarioImage si, string p, DateTimeOffset pushed, DateTimeOffset now)
+    {
+        var status = si.Status ?? ImageStatuses.Active;
+        if (!ImageStatuses.All.Contains(status))
+        {
+            Fail(p + ".status", $"must be one of {string.Join(", ", ImageStatuses.All)}");
+        }
+
+        var archivedPath = p + (si.LastArchivedAt is null ? ".archivedHoursAgo" : ".lastArchivedAt");
+        var activatedPath = p + (si.LastActivatedAt is null ? ".activatedHoursAgo" : ".lastActivatedAt");
+        var archived = Time(si.ArchivedHoursAgo, si.LastArchivedAt, p + ".archivedHoursAgo", p + ".lastArchivedAt", now);
+        var activated = Time(si.ActivatedHoursAgo, si.LastActivatedAt, p + ".activatedHoursAgo", p + ".lastActivatedAt", now);
+        if (status != ImageStatuses.Active)
+        {
+            archived ??= now;
+        }
+
+        if (archived < pushed)
+        {
+            Fail(archivedPath, "the image cannot be archived before it was pushed");
+        }
+
+        if (activated is not null && archived is null)
+        {
+            Fail(activatedPath, "only an image that was archived can have been restored");
+        }
+
+        if (status == ImageStatuses.Active && archived is not null && !(activated >= archived))
+        {
+            Fail(activated is null ? archivedPath : activatedPath, "an ACTIVE image that was archived was restored after (give a later activatedHoursAgo or lastActivatedAt)");
+        }
+
+        if (status != ImageStatuses.Active && activated > archived)
+        {
+            Fail(activatedPath, $"an {status} image was archived after its last restore");
+        }
+
+        return (status, archived, activated);
     }
 
     // ---------------------------------------------------------------- CloudFormation

@@ -21,8 +21,45 @@ internal sealed class SandboxState
     public required List<EcsTaskDefinition> TaskDefinitions { get; init; }
     public required List<BatchJobDefinition> JobDefinitions { get; init; }
     public required List<AppRunnerService> AppRunnerServices { get; init; }
+    /// <summary>How long a restored ECR image stays ACTIVATING.</summary>
+    public required TimeSpan ActivationDelay { get; init; }
+    /// <summary>How long a lifecycle policy preview stays IN_PROGRESS.</summary>
+    public required TimeSpan LifecyclePreviewDelay { get; init; }
 
     public object EcrLock { get; } = new();
+
+    /// <summary>The images being restored from the archive (ACTIVATING), each until its <see cref="EcrImage.ActivationEndsAt"/>.</summary>
+    readonly List<EcrImage> _activating = [];
+
+    /// <summary>Starts restoring an archived image: ACTIVATING until <paramref name="endsAt"/>.</summary>
+    public void StartActivation(EcrImage image, DateTimeOffset endsAt)
+    {
+        image.Status = ImageStatuses.Activating;
+        image.ActivationEndsAt = endsAt;
+        _activating.Add(image);
+    }
+
+    /// <summary>Makes ACTIVE every restore that has ended by <paramref name="now"/> (it was activated then); hold <see cref="EcrLock"/>.</summary>
+    public void SettleActivations(DateTimeOffset now)
+    {
+        _activating.RemoveAll(i =>
+        {
+            if (i.Removed)
+            {
+                return true;
+            }
+
+            if (i.ActivationEndsAt is not { } end || end > now)
+            {
+                return false;
+            }
+
+            i.Status = ImageStatuses.Active;
+            i.LastActivatedAt = end;
+            i.ActivationEndsAt = null;
+            return true;
+        });
+    }
 
     Dictionary<string, EcrRepository>? _repositoriesByName;
     Dictionary<string, LambdaFunction>? _functionsByName;
@@ -41,6 +78,10 @@ internal sealed class EcrRepository
     public required string Uri { get; init; }
     public required string TagMutability { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>The lifecycle policy's JSON text, as GetLifecyclePolicy returns it; null when the repository has none.</summary>
+    public required string? LifecyclePolicyText { get; init; }
+    /// <summary>The last lifecycle policy preview started (StartLifecyclePolicyPreview), or null.</summary>
+    public LifecyclePreview? Preview { get; set; }
 
     // Images in push (scenario) order, Seq increasing along the list; a removed image stays in the list,
     // marked, until enough have gone to compact it. Digests, tags and index children are indexed, so
@@ -161,10 +202,37 @@ internal sealed class EcrImage
     public required string? Subject { get; init; }
     public required string? ArtifactType { get; init; }
     public required DateTimeOffset? LastPulledAt { get; init; }
+    /// <summary>ACTIVE, ARCHIVED or ACTIVATING (<see cref="ImageStatuses"/>); changed by UpdateImageStorageClass.</summary>
+    public required string Status { get; set; }
+    public required DateTimeOffset? LastArchivedAt { get; set; }
+    public required DateTimeOffset? LastActivatedAt { get; set; }
+    /// <summary>While ACTIVATING: when the restore ends and the image is ACTIVE again.</summary>
+    public DateTimeOffset? ActivationEndsAt { get; set; }
     /// <summary>Deleted (BatchDeleteImage); kept only until the repository compacts its list.</summary>
     public bool Removed { get; set; }
 
     public bool IsIndex => Children.Count > 0 || MediaTypes.IsIndex(MediaType);
+}
+
+/// <summary>ECR's ImageStatus values.</summary>
+internal static class ImageStatuses
+{
+    public const string Active = "ACTIVE";
+    public const string Archived = "ARCHIVED";
+    public const string Activating = "ACTIVATING";
+
+    public static readonly IReadOnlyList<string> All = [Active, Archived, Activating];
+}
+
+/// <summary>A lifecycle policy preview: the policy, when it was started and completes, and what it found (evaluated at the start).</summary>
+internal sealed class LifecyclePreview
+{
+    public required string PolicyText { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset CompletesAt { get; init; }
+    public required IReadOnlyList<Ecr.LifecycleMark> Results { get; init; }
+
+    public bool IsComplete(DateTimeOffset now) => now >= CompletesAt;
 }
 
 internal static class MediaTypes

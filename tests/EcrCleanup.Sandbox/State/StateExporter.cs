@@ -3,10 +3,11 @@ namespace EcrCleanup.Sandbox.State;
 /// <summary>The live repositories and images as a scenario, every time absolute: loadable again as it is.</summary>
 internal static class StateExporter
 {
-    public static Scenario Export(SandboxState state)
+    public static Scenario Export(SandboxState state, DateTimeOffset now)
     {
         lock (state.EcrLock)
         {
+            state.SettleActivations(now);
             return new Scenario
             {
                 Account = state.Account,
@@ -15,6 +16,7 @@ internal static class StateExporter
                 {
                     Name = r.Name,
                     TagMutability = r.TagMutability,
+                    LifecyclePolicy = r.LifecyclePolicyText,
                     Images = r.Images.Select(i => new ScenarioImage
                     {
                         Digest = i.Digest,
@@ -26,6 +28,9 @@ internal static class StateExporter
                         Subject = i.Subject,
                         ArtifactType = i.ArtifactType,
                         LastPulledAt = i.LastPulledAt,
+                        Status = i.Status == ImageStatuses.Active ? null : i.Status,
+                        LastArchivedAt = i.LastArchivedAt,
+                        LastActivatedAt = i.LastActivatedAt,
                     }).ToList(),
                 }).ToList(),
             };
