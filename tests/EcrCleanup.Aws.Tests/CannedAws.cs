@@ -45,13 +45,14 @@ internal sealed class CannedAws : HttpMessageHandler
     }
 
     /// <param name="time">The clock of retries and pacing; the system's when null.</param>
-    public AwsClientFactory Factory(TimeProvider? time = null)
+    /// <param name="recorder">Counts the calls and retries; one of its own when null.</param>
+    public AwsClientFactory Factory(TimeProvider? time = null, ServiceCallRecorder? recorder = null)
     {
         // AWSSDK.Core's credential chain reads the process environment: the same keys as every other test here.
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDSANDBOX");
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "sandbox-secret");
         var session = AwsSession.Create(new AwsConnectionOptions { Region = "eu-west-2", EndpointUrl = new Uri("https://aws.test") }, _ => null);
-        return new AwsClientFactory(session, new ServiceCallRecorder(), time, TimeSpan.FromMilliseconds(1), new HttpClient(this));
+        return new AwsClientFactory(session, recorder ?? new ServiceCallRecorder(), time, TimeSpan.FromMilliseconds(1), new HttpClient(this));
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

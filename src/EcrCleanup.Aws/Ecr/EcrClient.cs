@@ -13,6 +13,24 @@ internal sealed class EcrClient : IEcrClient
     internal const int DescribeRepositoriesPageSize = 1000;
     internal const int BatchSize = 100;
 
+    /// <summary>GetLifecyclePolicyPreview's largest page (<c>maxResults</c> 1 to 100).</summary>
+    internal const int LifecyclePreviewPageSize = 100;
+
+    private static readonly WireEnum<ImageStatus> ImageStatuses = new(
+        (ImageStatus.Active, "ACTIVE"), (ImageStatus.Archived, "ARCHIVED"), (ImageStatus.Activating, "ACTIVATING"));
+
+    private static readonly WireEnum<ImageStatusFilter> ImageStatusFilters = new(
+        (ImageStatusFilter.Active, "ACTIVE"), (ImageStatusFilter.Archived, "ARCHIVED"), (ImageStatusFilter.Activating, "ACTIVATING"), (ImageStatusFilter.Any, "ANY"));
+
+    private static readonly WireEnum<StorageClass> StorageClasses = new(
+        (StorageClass.Standard, "STANDARD"), (StorageClass.Archive, "ARCHIVE"));
+
+    private static readonly WireEnum<LifecyclePreviewStatus> PreviewStatuses = new(
+        (LifecyclePreviewStatus.InProgress, "IN_PROGRESS"), (LifecyclePreviewStatus.Complete, "COMPLETE"), (LifecyclePreviewStatus.Expired, "EXPIRED"), (LifecyclePreviewStatus.Failed, "FAILED"));
+
+    private static readonly WireEnum<LifecycleActionType> ActionTypes = new(
+        (LifecycleActionType.Expire, "EXPIRE"), (LifecycleActionType.Transition, "TRANSITION"));
+
     private static readonly string[] AcceptedMediaTypes =
     {
         "application/vnd.docker.distribution.manifest.v1+json",
@@ -44,12 +62,23 @@ internal sealed class EcrClient : IEcrClient
                 output => (Json.Array(output, "repositories").Select(ReadRepository).ToList(), Json.OptionalText(output, "nextToken")), ct);
         }, cancellationToken);
 
-    public IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Active images are ECR's default, so for them no filter is sent and an image without <c>imageStatus</c> is active;
+    /// with a filter sent every image must say its status (an endpoint that ignores the filter then fails, rather than
+    /// its active images pass for archived ones).
+    /// </summary>
+    public IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, ImageStatusFilter status, CancellationToken cancellationToken) =>
         Paging.EveryPageAsync((nextToken, ct) =>
         {
             var input = Json.Page(new JsonObject { ["repositoryName"] = repositoryName, ["maxResults"] = DescribeImagesPageSize }, nextToken);
+            var filtered = status != ImageStatusFilter.Active;
+            if (filtered)
+            {
+                input["filter"] = new JsonObject { ["imageStatus"] = ImageStatusFilters.Name(status) };
+            }
+
             return _protocol.CallAsync("DescribeImages", repositoryName, input,
-                output => (Json.Array(output, "imageDetails").Select(detail => ReadImage(repositoryName, detail)).ToList(), Json.OptionalText(output, "nextToken")), ct);
+                output => (Json.Array(output, "imageDetails").Select(detail => ReadImage(repositoryName, detail, filtered)).ToList(), Json.OptionalText(output, "nextToken")), ct);
         }, cancellationToken);
 
     /// <summary>
@@ -118,6 +147,105 @@ internal sealed class EcrClient : IEcrClient
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>ECR answers with the image's status after the call: the answer without one is not UpdateImageStorageClass's.</summary>
+    public Task<StorageClassUpdate> UpdateImageStorageClassAsync(string repositoryName, string digest, StorageClass target, CancellationToken cancellationToken)
+    {
+        var input = new JsonObject
+        {
+            ["repositoryName"] = repositoryName,
+            ["imageId"] = new JsonObject { ["imageDigest"] = digest },
+            ["targetStorageClass"] = StorageClasses.Name(target),
+        };
+        return _protocol.CallAsync("UpdateImageStorageClass", $"{repositoryName}@{digest}", input,
+            output => new StorageClassUpdate(digest, ImageStatuses.Read(output, "imageStatus")), cancellationToken);
+    }
+
+    /// <summary>A repository without a policy is an answer (null), not a failure; a policy answer without its text is malformed.</summary>
+    public async Task<LifecyclePolicy?> GetLifecyclePolicyAsync(string repositoryName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _protocol.CallAsync("GetLifecyclePolicy", repositoryName, new JsonObject { ["repositoryName"] = repositoryName },
+                output => new LifecyclePolicy(Json.Text(output, "lifecyclePolicyText"), ReadTimestamp(output["lastEvaluatedAt"])), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ServiceException e) when (e.ErrorCode == "LifecyclePolicyNotFoundException")
+        {
+            return null;
+        }
+    }
+
+    public Task<LifecyclePreviewStatus> StartLifecyclePolicyPreviewAsync(string repositoryName, string? policyText, CancellationToken cancellationToken)
+    {
+        var input = new JsonObject { ["repositoryName"] = repositoryName };
+        if (policyText is not null)
+        {
+            input["lifecyclePolicyText"] = policyText;
+        }
+
+        return _protocol.CallAsync("StartLifecyclePolicyPreview", repositoryName, input, output => PreviewStatuses.Read(output, "status"), cancellationToken);
+    }
+
+    /// <summary>
+    /// Every page, 100 results a page. Each page says the preview's status: the last page's is the answer, so a preview
+    /// whose status changes while its pages are read (one that expires, say) is not reported complete. A complete page always lists
+    /// its results (perhaps none); a page of a preview still in progress may leave them out.
+    /// </summary>
+    public async Task<LifecyclePreview> GetLifecyclePolicyPreviewAsync(string repositoryName, CancellationToken cancellationToken)
+    {
+        var pages = new List<LifecyclePreview>();
+        await foreach (var page in Paging.EveryPageAsync((nextToken, ct) =>
+                       {
+                           var input = Json.Page(new JsonObject { ["repositoryName"] = repositoryName, ["maxResults"] = LifecyclePreviewPageSize }, nextToken);
+                           return _protocol.CallAsync("GetLifecyclePolicyPreview", repositoryName, input,
+                               output => (new List<LifecyclePreview> { ReadPreviewPage(output) }, Json.OptionalText(output, "nextToken")), ct);
+                       }, cancellationToken).ConfigureAwait(false))
+        {
+            pages.Add(page);
+        }
+
+        return pages[^1] with
+        {
+            Results = pages.SelectMany(p => p.Results).ToList(),
+            Summary = pages.Select(p => p.Summary).LastOrDefault(s => s is not null),
+        };
+    }
+
+    private static LifecyclePreview ReadPreviewPage(JsonObject output)
+    {
+        var status = PreviewStatuses.Read(output, "status");
+        var results = status == LifecyclePreviewStatus.Complete ? Json.Array(output, "previewResults") : Json.OptionalArray(output, "previewResults");
+        var summary = Json.OptionalObject(output, "summary");
+        return new LifecyclePreview(
+            status,
+            Json.OptionalText(output, "lifecyclePolicyText"),
+            results.Select(ReadPreviewResult).ToList(),
+            summary is null ? null : new LifecyclePreviewSummary(
+                summary["expiringImageTotalCount"] is null ? null : (int)Json.Number(summary, "expiringImageTotalCount"),
+                Json.OptionalArray(summary, "transitioningImageTotalCounts").Select(count => new LifecycleTransitionCount(
+                    StorageClasses.Read(count, "targetStorageClass"), (int)Json.Number(count, "imageTotalCount"))).ToList()));
+    }
+
+    /// <summary>A result names the image, when it was pushed, the action and the rule; a transition says where to.</summary>
+    private static LifecyclePreviewResult ReadPreviewResult(JsonObject result)
+    {
+        var digest = Json.Text(result, "imageDigest");
+        var action = Json.Object(result, "action");
+        var type = ActionTypes.Read(action, "type", digest);
+        var target = StorageClasses.ReadOptional(action, "targetStorageClass", digest);
+        if (type == LifecycleActionType.Transition && target is null)
+        {
+            throw new MalformedAnswerException($"its TRANSITION action for {digest} has no targetStorageClass");
+        }
+
+        return new LifecyclePreviewResult(
+            digest,
+            ReadTags(result),
+            ReadTimestamp(result["imagePushedAt"]) ?? throw new MalformedAnswerException($"it has no imagePushedAt for {digest}"),
+            new LifecycleAction(type, target),
+            (int)Json.Number(result, "appliedRulePriority"),
+            StorageClasses.ReadOptional(result, "storageClass", digest));
+    }
+
     private static EcrRepository ReadRepository(JsonObject repository) =>
         new(Json.Text(repository, "repositoryName"),
             Json.Text(repository, "registryId"),
@@ -126,17 +254,28 @@ internal sealed class EcrClient : IEcrClient
             Json.OptionalText(repository, "imageTagMutability"),
             ReadTimestamp(repository["createdAt"]));
 
-    private static EcrImage ReadImage(string repositoryName, JsonObject detail) =>
-        new(repositoryName, Json.Text(detail, "imageDigest"))
+    /// <param name="filtered">Whether the request sent an image status filter: then the image must say its status.</param>
+    private static EcrImage ReadImage(string repositoryName, JsonObject detail, bool filtered)
+    {
+        var digest = Json.Text(detail, "imageDigest");
+        return new(repositoryName, digest)
         {
             RegistryId = Json.OptionalText(detail, "registryId"),
-            Tags = detail["imageTags"] is null ? Array.Empty<string>() : Json.Array(detail, "imageTags", t => Json.String(t, "imageTags")).ToArray(),
+            Tags = ReadTags(detail),
             PushedAt = ReadTimestamp(detail["imagePushedAt"]) ?? DateTimeOffset.MinValue,
             SizeBytes = detail["imageSizeInBytes"] is null ? null : Json.Number(detail, "imageSizeInBytes"),
             ManifestMediaType = Json.OptionalText(detail, "imageManifestMediaType"),
             ArtifactType = Json.OptionalText(detail, "artifactMediaType"),
             LastPulledAt = ReadTimestamp(detail["lastRecordedPullTime"]),
+            Status = filtered ? ImageStatuses.Read(detail, "imageStatus", digest) : ImageStatuses.ReadOptional(detail, "imageStatus", digest) ?? ImageStatus.Active,
+            LastArchivedAt = ReadTimestamp(detail["lastArchivedAt"]),
+            LastActivatedAt = ReadTimestamp(detail["lastActivatedAt"]),
         };
+    }
+
+    /// <summary>An image's <c>imageTags</c>; left out for an untagged image.</summary>
+    private static string[] ReadTags(JsonObject image) =>
+        image["imageTags"] is null ? Array.Empty<string>() : Json.Array(image, "imageTags", t => Json.String(t, "imageTags")).ToArray();
 
     /// <summary>awsJson timestamps are epoch seconds, with a fraction.</summary>
     internal static DateTimeOffset? ReadTimestamp(JsonNode? node)

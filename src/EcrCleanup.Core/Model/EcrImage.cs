@@ -39,6 +39,15 @@ public sealed record EcrImage
 
     public DateTimeOffset? LastPulledAt { get; init; }
 
+    /// <summary>The image's storage status (<c>imageStatus</c>); <see cref="ImageStatus.Active"/> unless ECR says otherwise.</summary>
+    public ImageStatus Status { get; init; } = ImageStatus.Active;
+
+    /// <summary>When the image last moved to the archive storage class (<c>lastArchivedAt</c>); null when it never did.</summary>
+    public DateTimeOffset? LastArchivedAt { get; init; }
+
+    /// <summary>When the image was last restored from the archive to the standard storage class (<c>lastActivatedAt</c>); null when it never was.</summary>
+    public DateTimeOffset? LastActivatedAt { get; init; }
+
     public bool IsIndex => ChildDigests.Count > 0;
 
     /// <summary><c>repo@sha256:… (tag, tag)</c>: how the module names an image to a person.</summary>

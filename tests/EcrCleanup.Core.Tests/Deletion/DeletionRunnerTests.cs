@@ -203,6 +203,9 @@ public class DeletionRunnerTests
             }
         }
 
+        public IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, ImageStatusFilter status, CancellationToken cancellationToken) =>
+            status == ImageStatusFilter.Active ? DescribeImagesAsync(repositoryName, cancellationToken) : throw new NotSupportedException();
+
         public Task<IReadOnlyList<ImageManifest>> GetManifestsAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<BatchDeleteResult> BatchDeleteImageAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
@@ -236,5 +239,13 @@ public class DeletionRunnerTests
 
             return Task.FromResult(new BatchDeleteResult(deleted, failures));
         }
+
+        public Task<StorageClassUpdate> UpdateImageStorageClassAsync(string repositoryName, string digest, StorageClass target, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<LifecyclePolicy?> GetLifecyclePolicyAsync(string repositoryName, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<LifecyclePreviewStatus> StartLifecyclePolicyPreviewAsync(string repositoryName, string? policyText, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<LifecyclePreview> GetLifecyclePolicyPreviewAsync(string repositoryName, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

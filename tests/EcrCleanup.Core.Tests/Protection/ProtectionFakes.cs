@@ -137,11 +137,11 @@ internal sealed partial class ProtectionWorld : IEcrClient, ICloudFormationClien
             : throw new ServiceException("ECR", "DescribeImages", repositoryName, "RepositoryNotFoundException", $"The repository '{repositoryName}' does not exist.");
     }
 
-    public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, ImageStatusFilter status, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Call("ECR:DescribeImages");
         await GateAsync("ECR:DescribeImages");
-        foreach (var image in ImagesOf(repositoryName))
+        foreach (var image in ImagesOf(repositoryName).Where(i => status == ImageStatusFilter.Any || status.ToString() == i.Status.ToString()))
         {
             await Task.Yield();
             yield return image;
@@ -162,6 +162,23 @@ internal sealed partial class ProtectionWorld : IEcrClient, ICloudFormationClien
         Images.RemoveAll(i => digests.Contains(i.Digest));
         return Task.FromResult(new BatchDeleteResult(digests.ToArray(), Array.Empty<ImageDeleteFailure>()));
     }
+
+    /// <summary>Archives at once; a restore leaves the image activating.</summary>
+    public Task<StorageClassUpdate> UpdateImageStorageClassAsync(string repositoryName, string digest, StorageClass target, CancellationToken cancellationToken)
+    {
+        Call("ECR:UpdateImageStorageClass");
+        var images = ImagesOf(repositoryName);
+        var index = images.FindIndex(i => i.Digest == digest);
+        var status = target == StorageClass.Archive ? ImageStatus.Archived : ImageStatus.Activating;
+        images[index] = images[index] with { Status = status };
+        return Task.FromResult(new StorageClassUpdate(digest, status));
+    }
+
+    public Task<LifecyclePolicy?> GetLifecyclePolicyAsync(string repositoryName, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<LifecyclePreviewStatus> StartLifecyclePolicyPreviewAsync(string repositoryName, string? policyText, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<LifecyclePreview> GetLifecyclePolicyPreviewAsync(string repositoryName, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public async IAsyncEnumerable<CloudFormationStack> ListStacksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
