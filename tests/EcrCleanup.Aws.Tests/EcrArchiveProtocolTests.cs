@@ -297,15 +297,16 @@ public class EcrArchiveProtocolTests
         Assert.Equal(Target + operation, Assert.Single(http.Requests).Target);
     }
 
+    /// <summary>One throttle (the adaptive bucket then slows the client down for a few seconds); the rest a server fault.</summary>
     [Theory]
-    [InlineData("UpdateImageStorageClass", """{"imageStatus":"ARCHIVED"}""")]
-    [InlineData("GetLifecyclePolicy", """{"lifecyclePolicyText":"{}"}""")]
-    [InlineData("StartLifecyclePolicyPreview", """{"status":"IN_PROGRESS"}""")]
-    [InlineData("GetLifecyclePolicyPreview", """{"status":"IN_PROGRESS"}""")]
-    public async Task Throttling_and_a_malformed_answer_are_asked_again_and_counted(string operation, string body)
+    [InlineData("UpdateImageStorageClass", 400, "ThrottlingException", """{"imageStatus":"ARCHIVED"}""")]
+    [InlineData("GetLifecyclePolicy", 500, "ServerException", """{"lifecyclePolicyText":"{}"}""")]
+    [InlineData("StartLifecyclePolicyPreview", 500, "ServerException", """{"status":"IN_PROGRESS"}""")]
+    [InlineData("GetLifecyclePolicyPreview", 500, "ServerException", """{"status":"IN_PROGRESS"}""")]
+    public async Task A_throttle_or_server_fault_and_a_malformed_answer_are_asked_again_and_counted(string operation, int status, string code, string body)
     {
         var http = new CannedAws(
-            new CannedReply(400, """{"__type":"ThrottlingException","message":"Rate exceeded"}"""),
+            new CannedReply(status, $$"""{"__type":"{{code}}","message":"try again"}"""),
             CannedReply.Ok("<html>proxy</html>"),
             CannedReply.Ok(body));
         var recorder = new ServiceCallRecorder();
