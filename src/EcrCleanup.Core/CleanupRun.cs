@@ -42,12 +42,36 @@ public sealed class CleanupRun
     /// <summary>Reads every source, then decides every image.</summary>
     /// <param name="external">Protections from outside the module (piped in).</param>
     /// <exception cref="ProtectionException">A source could not answer, or the evidence cannot be decided from safely.</exception>
-    public async Task<CleanupDecisions> DecideAsync(IEnumerable<ProtectedImage>? external, CancellationToken cancellationToken)
+    public async Task<CleanupDecisions> DecideAsync(IEnumerable<ProtectedImage>? external, CancellationToken cancellationToken) =>
+        (await DecideAsync([Settings.RepositoryName], external, cancellationToken).ConfigureAwait(false))[0].Decisions!;
+
+    /// <summary>
+    /// Reads every source once for all the repositories, then decides each repository's images with these settings.
+    /// With several, a repository whose images cannot be read, or whose evidence cannot be decided from, comes back
+    /// with its failure and no decisions; with one, that failure is thrown.
+    /// </summary>
+    /// <param name="external">Protections from outside the module (piped in); each protects in the repository it names.</param>
+    /// <exception cref="ProtectionException">A shared source could not answer, or no repository could be read.</exception>
+    public async Task<IReadOnlyList<RepositoryDecisions>> DecideAsync(IReadOnlyList<string> repositoryNames, IEnumerable<ProtectedImage>? external, CancellationToken cancellationToken)
     {
         var reader = new EvidenceReader(Settings, _services, _engine.HasRetainedBuilds, _engine.NeedsProductionHistory, _engine.RollbackRevisions, _progress);
         var started = _time.GetTimestamp();
-        var evidence = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return _engine.Decide(evidence with { ReadDuration = _time.GetElapsedTime(started) }, external, Settings);
+        var read = await reader.ReadAsync(repositoryNames, cancellationToken).ConfigureAwait(false);
+        var readDuration = _time.GetElapsedTime(started);
+        var protections = external?.ToList();
+        return read.Select(repository =>
+        {
+            try
+            {
+                return repository.Evidence is { } evidence
+                    ? new RepositoryDecisions(repository.RepositoryName, _engine.Decide(evidence with { ReadDuration = readDuration }, protections, Settings with { RepositoryName = repository.RepositoryName }), null)
+                    : new RepositoryDecisions(repository.RepositoryName, null, repository.Failure);
+            }
+            catch (ProtectionException e) when (repositoryNames.Count > 1)
+            {
+                return new RepositoryDecisions(repository.RepositoryName, null, e);
+            }
+        }).ToList();
     }
 
     /// <summary>
@@ -92,14 +116,65 @@ public sealed class CleanupRun
         var started = _time.GetUtcNow();
         var decisions = await DecideAsync(null, cancellationToken).ConfigureAwait(false);
         decided(decisions);
+        return await CleanAsync(decisions, started, options, callbacks, cancellationToken).ConfigureAwait(false);
+    }
 
-        var policy = Settings.Policy;
-        var configuration = new ReportConfiguration(policy.ProductionRetentionCount, policy.MinImageAgeHours, Settings.Region, options.DryRun,
-            Settings.ProductionStackName, Settings.PullRequestStackPrefix, Settings.GitHubRepository);
+    /// <summary>
+    /// The whole job for several repositories: the shared sources read once, each repository decided with its own
+    /// images and cleaned in turn, one report with a section each. A repository that cannot be read or decided is
+    /// not cleaned, and one whose deleting stops (a limit, a failed re-read) stops alone; both are the report's
+    /// failures. A shared source that fails stops the run before anything is deleted anywhere.
+    /// </summary>
+    /// <param name="callbacks">How deletions in a repository are asked for and told about.</param>
+    /// <param name="decided">Told each repository's decisions before anything is deleted in it.</param>
+    /// <param name="failed">Told each repository not cleaned, or whose cleaning stopped, when it is known.</param>
+    /// <exception cref="ProtectionException">A shared source could not answer, or no repository could be read.</exception>
+    public async Task<CleanupReportSet> RunAsync(IReadOnlyList<string> repositoryNames, DeletionOptions options, Func<string, DeletionCallbacks> callbacks, Action<CleanupDecisions> decided, Action<RepositoryFailure> failed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(callbacks);
+        ArgumentNullException.ThrowIfNull(failed);
+        var started = _time.GetUtcNow();
+        var sections = new List<CleanupReport>();
+        var failures = new List<RepositoryFailure>();
+        void Fail(string repository, Exception error)
+        {
+            var failure = new RepositoryFailure(repository, error);
+            failures.Add(failure);
+            failed(failure);
+        }
+
+        foreach (var repository in await DecideAsync(repositoryNames, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (repository.Decisions is not { } decisions)
+            {
+                Fail(repository.RepositoryName, repository.Failure!);
+                continue;
+            }
+
+            decided(decisions);
+            var run = new CleanupRun(Settings with { RepositoryName = repository.RepositoryName }, _services, _time, _progress);
+            try
+            {
+                sections.Add(await run.CleanAsync(decisions, started, options, callbacks(repository.RepositoryName), cancellationToken).ConfigureAwait(false));
+            }
+            catch (DeletionStoppedException e)
+            {
+                sections.Add(e.Report);
+                Fail(repository.RepositoryName, e.InnerException!);
+            }
+        }
+
+        return CleanupReportSet.Of(repositoryNames, sections, failures, options.DryRun, started, _time.GetUtcNow(), _services.Calls.Calls, Configuration(options));
+    }
+
+    /// <summary>Deletes what was decided (or shows what would be) and reports it; what was done before deleting stopped is reported all the same.</summary>
+    /// <exception cref="DeletionStoppedException">Deleting stopped (a delete limit, a failed re-read); its report says what was decided and done.</exception>
+    private async Task<CleanupReport> CleanAsync(CleanupDecisions decisions, DateTimeOffset started, DeletionOptions options, DeletionCallbacks callbacks, CancellationToken cancellationToken)
+    {
+        var configuration = Configuration(options);
         CleanupReport Report(IReadOnlyList<DeletionResult> results) =>
             CleanupReportBuilder.Build(decisions, results, options.DryRun, started, _time.GetUtcNow(), _services.Calls.Calls, configuration);
 
-        // What was done before deleting stopped (a delete limit, a failed re-read) is reported all the same.
         var done = new List<DeletionResult>();
         try
         {
@@ -111,6 +186,10 @@ public sealed class CleanupRun
             throw new DeletionStoppedException(report with { Warnings = [.. report.Warnings, $"Deleting stopped: {e.Message}"] }, e);
         }
     }
+
+    private ReportConfiguration Configuration(DeletionOptions options) =>
+        new(Settings.Policy.ProductionRetentionCount, Settings.Policy.MinImageAgeHours, Settings.Region, options.DryRun,
+            Settings.ProductionStackName, Settings.PullRequestStackPrefix, Settings.GitHubRepository);
 
     private DeletionRunner Runner(DeletionOptions options, IDeletionJournal? journal) => new(_services.Ecr, _time, journal, options);
 
@@ -125,6 +204,9 @@ public sealed class CleanupRun
         return images;
     }
 }
+
+/// <summary>What one repository of a run over several came to: its decisions, or why it was not decided.</summary>
+public sealed record RepositoryDecisions(string RepositoryName, CleanupDecisions? Decisions, ProtectionException? Failure);
 
 /// <summary>Deleting stopped partway (or before the first image); <see cref="Report"/> says what was decided and done until then.</summary>
 public sealed class DeletionStoppedException : Exception

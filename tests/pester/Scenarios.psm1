@@ -132,6 +132,36 @@ function New-WorkloadScenario([switch] $WithoutStackTaskDefinition) {
     $scenario
 }
 
+# The protection scenario with two more repositories production runs from: 'jobs' (a function of the production stack
+# and one of PR 12's) and 'web' (an ECS-free second production function), each with builds of the production history,
+# an old pull request's image and an untagged one. -Unused adds a fourth repository production runs nothing from.
+function New-SeveralRepositoriesScenario([switch] $Unused) {
+    $scenario = New-ProtectionScenario
+    $image = { param($repository, $label, $age, $tags) @{ digest = (Get-TestDigest "$repository-$label"); tags = @($tags); ageHours = $age; sizeBytes = 200000000 } }
+    $tag = { param($repository, $label) "$repository-" + (Get-TestSha $label).Substring(0, 7) }
+    foreach ($repository in 'jobs', 'web') {
+        $scenario.repositories += @{ name = $repository; images = @(
+                & $image $repository 'c0' 30 @(& $tag $repository 'c0')
+                & $image $repository 'c1' 54 @(& $tag $repository 'c1')
+                & $image $repository 'c4' 126 @(& $tag $repository 'c4')
+                & $image $repository 'closed-pr' 150 @(& $tag $repository 'closed-pr')
+                & $image $repository 'untagged' 120 @()
+            ) }
+        $function = "prod-$repository"
+        $scenario.stacks[0].resources += @{ logicalId = "${repository}Function"; type = 'AWS::Lambda::Function'; physicalId = $function }
+        $scenario.functions += @{ name = $function; packageType = 'Image'; resolvedDigest = (Get-TestDigest "$repository-c0")
+            imageUri = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/${repository}:$(& $tag $repository 'c0')" }
+    }
+    $scenario.repositories[1].images += & $image 'jobs' 'pr12' 60 @(& $tag 'jobs' 'pr12')
+    $scenario.stacks[2].resources += @{ logicalId = 'JobsFunction'; type = 'AWS::Lambda::Function'; physicalId = 'pr12-jobs' }
+    $scenario.functions += @{ name = 'pr12-jobs'; packageType = 'Image'; resolvedDigest = (Get-TestDigest 'jobs-pr12')
+        imageUri = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/jobs:$(& $tag 'jobs' 'pr12')" }
+    if ($Unused) {
+        $scenario.repositories += @{ name = 'unused'; images = @(& $image 'unused' 'c4' 126 @(& $tag 'unused' 'c4')) }
+    }
+    $scenario
+}
+
 # An account as tab completion reads it: a few repositories and stacks, no images. The nested stack and the deleted
 # one are not offered; the stacks that end in a number give their prefixes.
 function New-AccountScenario {
@@ -150,4 +180,4 @@ function New-AccountScenario {
     }
 }
 
-Export-ModuleMember -Function Get-TestDigest, Get-TestSha, Get-TestTag, Get-TestImageUri, New-ProtectionScenario, New-WorkloadScenario, New-AccountScenario
+Export-ModuleMember -Function Get-TestDigest, Get-TestSha, Get-TestTag, Get-TestImageUri, New-ProtectionScenario, New-WorkloadScenario, New-SeveralRepositoriesScenario, New-AccountScenario

@@ -29,213 +29,375 @@ public static class ReportRenderer
         _ => Text(report),
     };
 
+    /// <summary>The report of a run over several repositories in a format: the totals, then a section per repository; redacted as every form.</summary>
+    public static string Render(CleanupReportSet report, ReportFormat format) => format switch
+    {
+        ReportFormat.Markdown => Markdown(report),
+        ReportFormat.Json => Json(report),
+        _ => Text(report),
+    };
+
     public static string Text(CleanupReport report)
     {
-        var b = new StringBuilder();
-        void Line(string text = "") => b.Append(text).Append('\n');
-        void Row(string label, object value) => Line(string.Create(CultureInfo.InvariantCulture, $"  {label,-24}{value}"));
+        var b = new TextWriter();
+        b.Line("ECR Image Cleanup Report");
+        b.Line("========================");
+        b.Line($"Repository: {report.Repository}");
+        b.Line($"Execution Time: {Time(report.ExecutionTime)} UTC");
+        b.Line($"Mode: {report.Mode}");
+        b.Line();
+        TextSection(b, report);
+        TextRun(b, report.Configuration, report.DryRun, report.Duration, report.ReadDuration, report.Read, report.Calls);
+        return SecretRedactor.Redact(b.ToString());
+    }
 
-        Line("ECR Image Cleanup Report");
-        Line("========================");
-        Line($"Repository: {report.Repository}");
-        Line($"Execution Time: {report.ExecutionTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
-        Line($"Mode: {report.Mode}");
-        Line();
-        Line("Summary:");
-        Row("Total images:", report.TotalImages);
-        Row("Protected (in use):", report.ProtectedInUse);
-        Row("  - Production:", report.ProtectedProduction);
-        Row("  - PR environments:", report.ProtectedPullRequests);
-        Row("Kept (all reasons):", report.Kept);
-        Line();
-        Row("Deletion candidates:", report.Candidates);
-        Row("  - Old PR images:", report.OldPullRequestImages);
-        Row("  - Old prod images:", report.OldProductionImages);
-        Row("  - Untagged images:", report.UntaggedImages);
-        Row("  - Other old images:", report.OtherImages);
-        Line();
-        Row(report.DryRun ? "Would delete:" : "Deleted:", report.Deleted);
-        Row("Failed:", report.Failed);
-        Row("Skipped:", report.Skipped);
-        Row(report.DryRun ? "Storage to reclaim:" : "Storage reclaimed:", FormatBytes(report.StorageReclaimedBytes));
-        Row("Monthly saving:", string.Create(CultureInfo.InvariantCulture, $"${report.MonthlySavingUsd:0.00} (at ${CleanupReport.PricePerGbMonth:0.00}/GB-month)"));
-        Line();
-        Line("Protected Images:");
-        List(report.Protected.Select(DescribeProtected).ToList(), Line, "  • ");
-        Line();
-        Line("Production Builds Kept for Rollback:");
-        List(report.RetainedProduction.Select(DescribeRetained).ToList(), Line, "  • ");
-        Line();
-        Line("Deletion Candidates:");
-        List(report.CandidateList.Select(c => $"{TagText(c.Tags)} - {c.Reason}").ToList(), Line, "  • ");
-        var failures = report.Results.Where(r => r.Outcome == Deletion.DeletionOutcome.Failed).ToList();
-        if (failures.Count > 0)
+    public static string Text(CleanupReportSet report)
+    {
+        var b = new TextWriter();
+        b.Line("ECR Image Cleanup Report");
+        b.Line("========================");
+        b.Line(string.Create(CultureInfo.InvariantCulture, $"Repositories: {string.Join(", ", report.RepositoryNames)} ({report.RepositoryNames.Count})"));
+        b.Line($"Execution Time: {Time(report.ExecutionTime)} UTC");
+        b.Line($"Mode: {report.Mode}");
+        b.Line();
+        b.Line("Summary:");
+        b.Line(string.Create(CultureInfo.InvariantCulture, $"  {"Repository",-32}{"Images",8}{"Kept",8}{"Candidates",12}{(report.DryRun ? "Would delete" : "Deleted"),14}{"Failed",8}{"Skipped",9}  Storage"));
+        foreach (var name in report.RepositoryNames)
         {
-            Line();
-            Line("Failures:");
-            List(failures.Select(f => $"{TagText(f.Tags)} ({f.Digest}) - {f.FailureCode}: {f.FailureReason}").ToList(), Line, "  • ");
+            var section = report.Repositories.FirstOrDefault(r => r.Repository == name);
+            b.Line(section is null
+                ? $"  {name,-32}not cleaned"
+                : string.Create(CultureInfo.InvariantCulture, $"  {name,-32}{section.TotalImages,8}{section.Kept,8}{section.Candidates,12}{section.Deleted,14}{section.Failed,8}{section.Skipped,9}  {FormatBytes(section.StorageReclaimedBytes)}"));
         }
 
-        if (report.Warnings.Count > 0)
+        b.Line(string.Create(CultureInfo.InvariantCulture, $"  {"Total",-32}{report.TotalImages,8}{report.Kept,8}{report.Candidates,12}{report.Deleted,14}{report.Failed,8}{report.Skipped,9}  {FormatBytes(report.StorageReclaimedBytes)}"));
+        b.Row("Monthly saving:", string.Create(CultureInfo.InvariantCulture, $"${report.MonthlySavingUsd:0.00} (at ${CleanupReport.PricePerGbMonth:0.00}/GB-month)"));
+        if (report.Failures.Count > 0)
         {
-            Line();
-            Line("Warnings:");
-            foreach (var warning in report.Warnings)
+            b.Line();
+            b.Line("Repositories not cleaned, or whose deleting stopped:");
+            foreach (var failure in report.Failures)
             {
-                Line($"  ! {warning}");
+                b.Line($"  ! {failure.Repository} ({failure.ErrorId}): {failure.Message}");
             }
         }
 
-        Line();
-        Line("Configuration:");
-        Row("Production retention:", $"{report.Configuration.ProductionRetentionCount} images");
-        Row("Minimum image age:", string.Create(CultureInfo.InvariantCulture, $"{report.Configuration.MinImageAgeHours:0.##} hours"));
-        Row("Region:", report.Configuration.Region);
-        Row("Dry run:", report.DryRun ? "true" : "false");
-        Row("Production stack:", report.Configuration.ProductionStackName);
-        Row("PR stack prefix:", report.Configuration.PullRequestStackPrefix);
-        Row("GitHub repository:", report.Configuration.GitHubRepository ?? "(skipped)");
-        Line();
-        Line("Run:");
-        Row("Duration:", string.Create(CultureInfo.InvariantCulture, $"{report.Duration.TotalSeconds:0.0}s (reading {report.ReadDuration.TotalSeconds:0.0}s)"));
-        Row("Read:", report.Read);
-        Row("Calls:", string.Join(", ", report.Calls.Select(c => $"{c.Key} {c.Value}")));
+        TextWarnings(b, report.Warnings);
+        TextRun(b, report.Configuration, report.DryRun, report.Duration, report.ReadDuration, report.Read, report.Calls);
+        foreach (var section in report.Repositories)
+        {
+            b.Line();
+            b.Line($"Repository: {section.Repository}");
+            b.Line(new string('-', "Repository: ".Length + section.Repository.Length));
+            TextSection(b, section);
+        }
+
         return SecretRedactor.Redact(b.ToString());
     }
 
     public static string Markdown(CleanupReport report)
     {
-        var b = new StringBuilder();
-        void Line(string text = "") => b.Append(text).Append('\n');
-        Line($"## ECR image cleanup: `{report.Repository}` ({report.Mode})");
-        Line();
-        Line($"{report.ExecutionTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC, {report.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s (reading {report.ReadDuration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s: {report.Read})");
-        Line();
-        Line("| | images |");
-        Line("| --- | ---: |");
-        Line($"| Total | {report.TotalImages} |");
-        Line($"| Protected (in use) | {report.ProtectedInUse} |");
-        Line($"| &nbsp;&nbsp;Production | {report.ProtectedProduction} |");
-        Line($"| &nbsp;&nbsp;PR environments | {report.ProtectedPullRequests} |");
-        Line($"| Deletion candidates | {report.Candidates} |");
-        Line($"| &nbsp;&nbsp;Old PR images | {report.OldPullRequestImages} |");
-        Line($"| &nbsp;&nbsp;Old prod images | {report.OldProductionImages} |");
-        Line($"| &nbsp;&nbsp;Untagged | {report.UntaggedImages} |");
-        Line($"| &nbsp;&nbsp;Other | {report.OtherImages} |");
-        Line($"| {(report.DryRun ? "Would delete" : "Deleted")} | {report.Deleted} |");
-        Line($"| Failed | {report.Failed} |");
-        Line($"| Skipped | {report.Skipped} |");
-        Line();
-        Line(string.Create(CultureInfo.InvariantCulture, $"Storage {(report.DryRun ? "to reclaim" : "reclaimed")}: **{FormatBytes(report.StorageReclaimedBytes)}**, about **${report.MonthlySavingUsd:0.00}/month**."));
-        Line();
-        Line("<details><summary>Protected images</summary>");
-        Line();
-        List(report.Protected.Select(p => Escape(DescribeProtected(p))).ToList(), Line, "- ");
-        Line();
-        Line("</details>");
-        Line();
-        Line("<details><summary>Production builds kept for rollback</summary>");
-        Line();
-        List(report.RetainedProduction.Select(c => Escape(DescribeRetained(c))).ToList(), Line, "- ");
-        Line();
-        Line("</details>");
-        Line();
-        Line("<details><summary>Deletion candidates</summary>");
-        Line();
-        List(report.CandidateList.Select(c => Escape($"{TagText(c.Tags)} - {c.Reason}")).ToList(), Line, "- ");
-        Line();
-        Line("</details>");
-        if (report.Warnings.Count > 0)
+        var b = new TextWriter();
+        b.Line($"## ECR image cleanup: `{report.Repository}` ({report.Mode})");
+        b.Line();
+        b.Line($"{Time(report.ExecutionTime)} UTC, {Seconds(report.Duration)}s (reading {Seconds(report.ReadDuration)}s: {report.Read})");
+        b.Line();
+        MarkdownSection(b, report);
+        b.Line();
+        MarkdownConfiguration(b, report.Configuration, report.DryRun);
+        return SecretRedactor.Redact(b.ToString());
+    }
+
+    public static string Markdown(CleanupReportSet report)
+    {
+        var b = new TextWriter();
+        b.Line(string.Create(CultureInfo.InvariantCulture, $"## ECR image cleanup: {report.RepositoryNames.Count} repositories ({report.Mode})"));
+        b.Line();
+        b.Line($"{Time(report.ExecutionTime)} UTC, {Seconds(report.Duration)}s (reading {Seconds(report.ReadDuration)}s{(report.Read is { } read ? $": {read}" : string.Empty)})");
+        b.Line();
+        b.Line($"| Repository | Images | Kept | Candidates | {(report.DryRun ? "Would delete" : "Deleted")} | Failed | Skipped | Storage |");
+        b.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var name in report.RepositoryNames)
         {
-            Line();
-            Line("**Warnings**");
-            Line();
-            foreach (var warning in report.Warnings)
+            var section = report.Repositories.FirstOrDefault(r => r.Repository == name);
+            b.Line(section is null
+                ? $"| `{name}` | not cleaned | | | | | | |"
+                : string.Create(CultureInfo.InvariantCulture, $"| `{name}` | {section.TotalImages} | {section.Kept} | {section.Candidates} | {section.Deleted} | {section.Failed} | {section.Skipped} | {FormatBytes(section.StorageReclaimedBytes)} |"));
+        }
+
+        b.Line(string.Create(CultureInfo.InvariantCulture, $"| **Total** | {report.TotalImages} | {report.Kept} | {report.Candidates} | {report.Deleted} | {report.Failed} | {report.Skipped} | {FormatBytes(report.StorageReclaimedBytes)} |"));
+        b.Line();
+        b.Line(string.Create(CultureInfo.InvariantCulture, $"Storage {(report.DryRun ? "to reclaim" : "reclaimed")}: **{FormatBytes(report.StorageReclaimedBytes)}**, about **${report.MonthlySavingUsd:0.00}/month**."));
+        if (report.Failures.Count > 0)
+        {
+            b.Line();
+            b.Line("**Repositories not cleaned, or whose deleting stopped**");
+            b.Line();
+            foreach (var failure in report.Failures)
             {
-                Line($"- {Escape(warning)}");
+                b.Line($"- `{failure.Repository}` ({failure.ErrorId}): {Escape(failure.Message)}");
             }
         }
 
-        Line();
-        Line(string.Create(CultureInfo.InvariantCulture,
-            $"Retention {report.Configuration.ProductionRetentionCount}, minimum age {report.Configuration.MinImageAgeHours:0.##}h, region {report.Configuration.Region}, dry run {(report.DryRun ? "true" : "false")}."));
+        MarkdownWarnings(b, report.Warnings);
+        b.Line();
+        MarkdownConfiguration(b, report.Configuration, report.DryRun);
+        foreach (var section in report.Repositories)
+        {
+            b.Line();
+            b.Line($"### `{section.Repository}`");
+            b.Line();
+            MarkdownSection(b, section);
+        }
+
         return SecretRedactor.Redact(b.ToString());
     }
 
     public static string Json(CleanupReport report)
     {
+        var json = JsonSection(report);
+        json["configuration"] = JsonSerializer.SerializeToNode(report.Configuration);
+        json["read"] = JsonRead(report.Read);
+        json["calls"] = JsonSerializer.SerializeToNode(report.Calls);
+        json["durationSeconds"] = Math.Round(report.Duration.TotalSeconds, 3);
+        json["readSeconds"] = Math.Round(report.ReadDuration.TotalSeconds, 3);
+        return SecretRedactor.Redact(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    public static string Json(CleanupReportSet report)
+    {
         var json = new JsonObject
         {
-            ["repository"] = report.Repository,
+            ["repositoryNames"] = new JsonArray(report.RepositoryNames.Select(n => (JsonNode)n!).ToArray()),
             ["executionTime"] = report.ExecutionTime.ToString("O", CultureInfo.InvariantCulture),
             ["mode"] = report.Mode,
             ["dryRun"] = report.DryRun,
-            ["summary"] = new JsonObject
+            ["total"] = new JsonObject
             {
                 ["totalImages"] = report.TotalImages,
-                ["protectedInUse"] = report.ProtectedInUse,
-                ["protectedProduction"] = report.ProtectedProduction,
-                ["protectedPullRequests"] = report.ProtectedPullRequests,
                 ["kept"] = report.Kept,
                 ["candidates"] = report.Candidates,
-                ["oldPullRequestImages"] = report.OldPullRequestImages,
-                ["oldProductionImages"] = report.OldProductionImages,
-                ["untaggedImages"] = report.UntaggedImages,
-                ["otherImages"] = report.OtherImages,
                 [report.DryRun ? "wouldDelete" : "deleted"] = report.Deleted,
                 ["failed"] = report.Failed,
                 ["skipped"] = report.Skipped,
                 ["storageReclaimedBytes"] = report.StorageReclaimedBytes,
                 ["monthlySavingUsd"] = report.MonthlySavingUsd,
             },
-            ["protected"] = new JsonArray(report.Protected.Select(p => (JsonNode)new JsonObject
-            {
-                ["digest"] = p.Digest,
-                ["tags"] = new JsonArray(p.Tags.Select(t => (JsonNode)t!).ToArray()),
-                ["reason"] = p.Reason.ToString(),
-                ["environment"] = p.Environment.ToString(),
-                ["stack"] = p.StackName,
-                ["function"] = p.FunctionName,
-                ["workload"] = p.Workload,
-                ["qualifier"] = p.Qualifier,
-                ["pullRequest"] = p.PullRequestNumber,
-            }).ToArray()),
-            ["retainedProduction"] = new JsonArray(report.RetainedProduction.Select(c => (JsonNode)new JsonObject
-            {
-                ["digest"] = c.Digest,
-                ["tags"] = new JsonArray(c.Tags.Select(t => (JsonNode)t!).ToArray()),
-                ["productionRank"] = c.ProductionRank,
-                ["commitSha"] = c.CommitSha,
-            }).ToArray()),
-            ["results"] = new JsonArray(report.Results.Where(r => r.Candidate.IsDelete).Select(r => (JsonNode)new JsonObject
-            {
-                ["digest"] = r.Digest,
-                ["tags"] = new JsonArray(r.Tags.Select(t => (JsonNode)t!).ToArray()),
-                ["sizeBytes"] = r.SizeBytes,
-                ["category"] = r.Candidate.Category.ToString(),
-                ["rule"] = r.Candidate.Rule.ToString(),
-                ["reason"] = r.Candidate.Reason,
-                ["outcome"] = r.Outcome.ToString(),
-                ["failureCode"] = r.FailureCode,
-                ["failureReason"] = r.FailureReason,
-                ["skipReason"] = r.SkipReason,
-            }).ToArray()),
+            ["repositories"] = new JsonArray(report.Repositories.Select(r => (JsonNode)JsonSection(r)).ToArray()),
+            ["failures"] = new JsonArray(report.Failures.Select(f => (JsonNode)new JsonObject { ["repository"] = f.Repository, ["errorId"] = f.ErrorId, ["message"] = f.Message }).ToArray()),
             ["warnings"] = new JsonArray(report.Warnings.Select(w => (JsonNode)w!).ToArray()),
             ["configuration"] = JsonSerializer.SerializeToNode(report.Configuration),
-            ["read"] = new JsonObject
-            {
-                ["stacks"] = report.Read.Stacks,
-                ["functions"] = report.Read.Functions,
-                ["ecs"] = report.Read.Ecs is { } ecs
-                    ? new JsonObject { ["clusters"] = ecs.Clusters, ["services"] = ecs.Services, ["tasks"] = ecs.Tasks, ["taskDefinitions"] = ecs.TaskDefinitions }
-                    : null,
-            },
+            ["read"] = report.Read is { } read ? JsonRead(read) : null,
             ["calls"] = JsonSerializer.SerializeToNode(report.Calls),
             ["durationSeconds"] = Math.Round(report.Duration.TotalSeconds, 3),
             ["readSeconds"] = Math.Round(report.ReadDuration.TotalSeconds, 3),
         };
         return SecretRedactor.Redact(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
+
+    /// <summary>What one repository's text report says of it: the counts, the lists, its failures and warnings.</summary>
+    private static void TextSection(TextWriter b, CleanupReport report)
+    {
+        b.Line("Summary:");
+        b.Row("Total images:", report.TotalImages);
+        b.Row("Protected (in use):", report.ProtectedInUse);
+        b.Row("  - Production:", report.ProtectedProduction);
+        b.Row("  - PR environments:", report.ProtectedPullRequests);
+        b.Row("Kept (all reasons):", report.Kept);
+        b.Line();
+        b.Row("Deletion candidates:", report.Candidates);
+        b.Row("  - Old PR images:", report.OldPullRequestImages);
+        b.Row("  - Old prod images:", report.OldProductionImages);
+        b.Row("  - Untagged images:", report.UntaggedImages);
+        b.Row("  - Other old images:", report.OtherImages);
+        b.Line();
+        b.Row(report.DryRun ? "Would delete:" : "Deleted:", report.Deleted);
+        b.Row("Failed:", report.Failed);
+        b.Row("Skipped:", report.Skipped);
+        b.Row(report.DryRun ? "Storage to reclaim:" : "Storage reclaimed:", FormatBytes(report.StorageReclaimedBytes));
+        b.Row("Monthly saving:", string.Create(CultureInfo.InvariantCulture, $"${report.MonthlySavingUsd:0.00} (at ${CleanupReport.PricePerGbMonth:0.00}/GB-month)"));
+        b.Line();
+        b.Line("Protected Images:");
+        List(report.Protected.Select(DescribeProtected).ToList(), b.Line, "  • ");
+        b.Line();
+        b.Line("Production Builds Kept for Rollback:");
+        List(report.RetainedProduction.Select(DescribeRetained).ToList(), b.Line, "  • ");
+        b.Line();
+        b.Line("Deletion Candidates:");
+        List(report.CandidateList.Select(c => $"{TagText(c.Tags)} - {c.Reason}").ToList(), b.Line, "  • ");
+        var failures = report.Results.Where(r => r.Outcome == Deletion.DeletionOutcome.Failed).ToList();
+        if (failures.Count > 0)
+        {
+            b.Line();
+            b.Line("Failures:");
+            List(failures.Select(f => $"{TagText(f.Tags)} ({f.Digest}) - {f.FailureCode}: {f.FailureReason}").ToList(), b.Line, "  • ");
+        }
+
+        TextWarnings(b, report.Warnings);
+    }
+
+    private static void TextWarnings(TextWriter b, IReadOnlyList<string> warnings)
+    {
+        if (warnings.Count > 0)
+        {
+            b.Line();
+            b.Line("Warnings:");
+            foreach (var warning in warnings)
+            {
+                b.Line($"  ! {warning}");
+            }
+        }
+    }
+
+    /// <summary>What the whole run was: its settings, how long it took, what it read and called.</summary>
+    private static void TextRun(TextWriter b, ReportConfiguration configuration, bool dryRun, TimeSpan duration, TimeSpan readDuration, ReadCounts? read, IReadOnlyDictionary<string, int> calls)
+    {
+        b.Line();
+        b.Line("Configuration:");
+        b.Row("Production retention:", $"{configuration.ProductionRetentionCount} images");
+        b.Row("Minimum image age:", string.Create(CultureInfo.InvariantCulture, $"{configuration.MinImageAgeHours:0.##} hours"));
+        b.Row("Region:", configuration.Region);
+        b.Row("Dry run:", dryRun ? "true" : "false");
+        b.Row("Production stack:", configuration.ProductionStackName);
+        b.Row("PR stack prefix:", configuration.PullRequestStackPrefix);
+        b.Row("GitHub repository:", configuration.GitHubRepository ?? "(skipped)");
+        b.Line();
+        b.Line("Run:");
+        b.Row("Duration:", string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.0}s (reading {readDuration.TotalSeconds:0.0}s)"));
+        b.Row("Read:", (object?)read ?? "(no repository decided)");
+        b.Row("Calls:", string.Join(", ", calls.Select(c => $"{c.Key} {c.Value}")));
+    }
+
+    /// <summary>What one repository's Markdown report says of it: the counts, the lists, its warnings.</summary>
+    private static void MarkdownSection(TextWriter b, CleanupReport report)
+    {
+        b.Line("| | images |");
+        b.Line("| --- | ---: |");
+        b.Line($"| Total | {report.TotalImages} |");
+        b.Line($"| Protected (in use) | {report.ProtectedInUse} |");
+        b.Line($"| &nbsp;&nbsp;Production | {report.ProtectedProduction} |");
+        b.Line($"| &nbsp;&nbsp;PR environments | {report.ProtectedPullRequests} |");
+        b.Line($"| Deletion candidates | {report.Candidates} |");
+        b.Line($"| &nbsp;&nbsp;Old PR images | {report.OldPullRequestImages} |");
+        b.Line($"| &nbsp;&nbsp;Old prod images | {report.OldProductionImages} |");
+        b.Line($"| &nbsp;&nbsp;Untagged | {report.UntaggedImages} |");
+        b.Line($"| &nbsp;&nbsp;Other | {report.OtherImages} |");
+        b.Line($"| {(report.DryRun ? "Would delete" : "Deleted")} | {report.Deleted} |");
+        b.Line($"| Failed | {report.Failed} |");
+        b.Line($"| Skipped | {report.Skipped} |");
+        b.Line();
+        b.Line(string.Create(CultureInfo.InvariantCulture, $"Storage {(report.DryRun ? "to reclaim" : "reclaimed")}: **{FormatBytes(report.StorageReclaimedBytes)}**, about **${report.MonthlySavingUsd:0.00}/month**."));
+        b.Line();
+        b.Line("<details><summary>Protected images</summary>");
+        b.Line();
+        List(report.Protected.Select(p => Escape(DescribeProtected(p))).ToList(), b.Line, "- ");
+        b.Line();
+        b.Line("</details>");
+        b.Line();
+        b.Line("<details><summary>Production builds kept for rollback</summary>");
+        b.Line();
+        List(report.RetainedProduction.Select(c => Escape(DescribeRetained(c))).ToList(), b.Line, "- ");
+        b.Line();
+        b.Line("</details>");
+        b.Line();
+        b.Line("<details><summary>Deletion candidates</summary>");
+        b.Line();
+        List(report.CandidateList.Select(c => Escape($"{TagText(c.Tags)} - {c.Reason}")).ToList(), b.Line, "- ");
+        b.Line();
+        b.Line("</details>");
+        MarkdownWarnings(b, report.Warnings);
+    }
+
+    private static void MarkdownWarnings(TextWriter b, IReadOnlyList<string> warnings)
+    {
+        if (warnings.Count > 0)
+        {
+            b.Line();
+            b.Line("**Warnings**");
+            b.Line();
+            foreach (var warning in warnings)
+            {
+                b.Line($"- {Escape(warning)}");
+            }
+        }
+    }
+
+    private static void MarkdownConfiguration(TextWriter b, ReportConfiguration configuration, bool dryRun) =>
+        b.Line(string.Create(CultureInfo.InvariantCulture,
+            $"Retention {configuration.ProductionRetentionCount}, minimum age {configuration.MinImageAgeHours:0.##}h, region {configuration.Region}, dry run {(dryRun ? "true" : "false")}."));
+
+    /// <summary>What one repository's JSON report says of it; the whole run's settings, reads and calls are added beside it.</summary>
+    private static JsonObject JsonSection(CleanupReport report) => new()
+    {
+        ["repository"] = report.Repository,
+        ["executionTime"] = report.ExecutionTime.ToString("O", CultureInfo.InvariantCulture),
+        ["mode"] = report.Mode,
+        ["dryRun"] = report.DryRun,
+        ["summary"] = new JsonObject
+        {
+            ["totalImages"] = report.TotalImages,
+            ["protectedInUse"] = report.ProtectedInUse,
+            ["protectedProduction"] = report.ProtectedProduction,
+            ["protectedPullRequests"] = report.ProtectedPullRequests,
+            ["kept"] = report.Kept,
+            ["candidates"] = report.Candidates,
+            ["oldPullRequestImages"] = report.OldPullRequestImages,
+            ["oldProductionImages"] = report.OldProductionImages,
+            ["untaggedImages"] = report.UntaggedImages,
+            ["otherImages"] = report.OtherImages,
+            [report.DryRun ? "wouldDelete" : "deleted"] = report.Deleted,
+            ["failed"] = report.Failed,
+            ["skipped"] = report.Skipped,
+            ["storageReclaimedBytes"] = report.StorageReclaimedBytes,
+            ["monthlySavingUsd"] = report.MonthlySavingUsd,
+        },
+        ["protected"] = new JsonArray(report.Protected.Select(p => (JsonNode)new JsonObject
+        {
+            ["digest"] = p.Digest,
+            ["tags"] = new JsonArray(p.Tags.Select(t => (JsonNode)t!).ToArray()),
+            ["reason"] = p.Reason.ToString(),
+            ["environment"] = p.Environment.ToString(),
+            ["stack"] = p.StackName,
+            ["function"] = p.FunctionName,
+            ["workload"] = p.Workload,
+            ["qualifier"] = p.Qualifier,
+            ["pullRequest"] = p.PullRequestNumber,
+        }).ToArray()),
+        ["retainedProduction"] = new JsonArray(report.RetainedProduction.Select(c => (JsonNode)new JsonObject
+        {
+            ["digest"] = c.Digest,
+            ["tags"] = new JsonArray(c.Tags.Select(t => (JsonNode)t!).ToArray()),
+            ["productionRank"] = c.ProductionRank,
+            ["commitSha"] = c.CommitSha,
+        }).ToArray()),
+        ["results"] = new JsonArray(report.Results.Where(r => r.Candidate.IsDelete).Select(r => (JsonNode)new JsonObject
+        {
+            ["digest"] = r.Digest,
+            ["tags"] = new JsonArray(r.Tags.Select(t => (JsonNode)t!).ToArray()),
+            ["sizeBytes"] = r.SizeBytes,
+            ["category"] = r.Candidate.Category.ToString(),
+            ["rule"] = r.Candidate.Rule.ToString(),
+            ["reason"] = r.Candidate.Reason,
+            ["outcome"] = r.Outcome.ToString(),
+            ["failureCode"] = r.FailureCode,
+            ["failureReason"] = r.FailureReason,
+            ["skipReason"] = r.SkipReason,
+        }).ToArray()),
+        ["warnings"] = new JsonArray(report.Warnings.Select(w => (JsonNode)w!).ToArray()),
+    };
+
+    private static JsonObject JsonRead(ReadCounts read) => new()
+    {
+        ["stacks"] = read.Stacks,
+        ["functions"] = read.Functions,
+        ["ecs"] = read.Ecs is { } ecs
+            ? new JsonObject { ["clusters"] = ecs.Clusters, ["services"] = ecs.Services, ["tasks"] = ecs.Tasks, ["taskDefinitions"] = ecs.TaskDefinitions }
+            : null,
+    };
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
 
     private static void List(IReadOnlyList<string> items, Action<string> line, string bullet)
     {
@@ -280,4 +442,16 @@ public static class ReportRenderer
         >= 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1_000_000.0:0.0} MB"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
     };
+
+    /// <summary>Lines with "\n" endings whatever the platform, and the text report's label-value rows.</summary>
+    private sealed class TextWriter
+    {
+        private readonly StringBuilder _text = new();
+
+        public void Line(string text = "") => _text.Append(text).Append('\n');
+
+        public void Row(string label, object value) => Line(string.Create(CultureInfo.InvariantCulture, $"  {label,-24}{value}"));
+
+        public override string ToString() => _text.ToString();
+    }
 }

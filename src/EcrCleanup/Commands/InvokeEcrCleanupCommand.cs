@@ -10,10 +10,10 @@ using EcrCleanup.Reporting;
 namespace EcrCleanup.Commands;
 
 /// <summary>
-/// <para type="synopsis">Runs the whole cleanup of an ECR repository: protected set, decisions, deletions, report.</para>
+/// <para type="synopsis">Runs the whole cleanup of one or more ECR repositories: protected set, decisions, deletions, report.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "EcrCleanup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[OutputType(typeof(CleanupReport))]
+[OutputType(typeof(CleanupReport), typeof(CleanupReportSet))]
 public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
 {
     private string? _reportPath;
@@ -86,10 +86,18 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
 
     protected override async Task EndProcessingAsync()
     {
-        var run = CreateRun(Settings, GitHubToken, HowToGiveToken);
+        var names = RepositoryNames;
         var options = new DeletionOptions { DryRun = _dryRun, MaxDeleteCount = MaxDeleteCount, MaxDeletePercent = MaxDeletePercent };
-        var callbacks = CreateDeletionCallbacks(Settings.RepositoryName, _dryRun, Force, _journalPath);
-        var report = await CallServicesAsync(Settings.RepositoryName, async () =>
+        if (names.Count > 1)
+        {
+            await CleanSeveralAsync(names, options).ConfigureAwait(false);
+            return;
+        }
+
+        var settings = Settings with { RepositoryName = names[0] };
+        var run = CreateRun(settings, GitHubToken, HowToGiveToken);
+        var callbacks = CreateDeletionCallbacks(settings.RepositoryName, _dryRun, Force, _journalPath);
+        var report = await CallServicesAsync(settings.RepositoryName, async () =>
         {
             try
             {
@@ -98,12 +106,41 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
             catch (DeletionStoppedException e)
             {
                 // The record first, then the failure that stopped the run.
-                await WriteAsync(e.Report).ConfigureAwait(false);
+                await WriteAsync(e.Report, ReportRenderer.Render, ReportRenderer.Markdown).ConfigureAwait(false);
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
                 throw;
             }
         }).ConfigureAwait(false);
-        await WriteAsync(report).ConfigureAwait(false);
+        await WriteAsync(report, ReportRenderer.Render, ReportRenderer.Markdown).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Several repositories: one read of the shared sources, each repository cleaned in turn, one report. A repository
+    /// not cleaned, or whose deleting stopped, is an error of its own and the others go on; a shared source that fails
+    /// stops the command before anything is deleted.
+    /// </summary>
+    private async Task CleanSeveralAsync(IReadOnlyList<string> names, DeletionOptions options)
+    {
+        if (_planPath is not null)
+        {
+            throw new TerminatingErrorException(ErrorRecords.InvalidInput("PlanRequiresOneRepository",
+                $"-PlanPath writes the plan of one repository, and this run has {names.Count} ({string.Join(", ", names)}). Make a plan per repository (Invoke-EcrCleanup -RepositoryName <name> -WhatIf -PlanPath <file>), or Get-EcrCleanupCandidate -RepositoryName {string.Join(",", names)} | Export-Clixml plan.xml for one file of all. Nothing was read or deleted.", PlanPath));
+        }
+
+        var said = new HashSet<string>(StringComparer.Ordinal);
+        void Decided(Decisions.CleanupDecisions decisions)
+        {
+            foreach (var warning in decisions.Warnings.Where(said.Add))
+            {
+                Warn(warning);
+            }
+        }
+
+        var run = CreateRun(Settings, GitHubToken, HowToGiveToken);
+        var report = await CallServicesAsync(string.Join(", ", names), () => run.RunAsync(names, options,
+            repository => CreateDeletionCallbacks(repository, _dryRun, Force, _journalPath), Decided,
+            failure => Error(ErrorRecords.RepositoryNotCleaned(failure)), CancelToken)).ConfigureAwait(false);
+        await WriteAsync(report, ReportRenderer.Render, ReportRenderer.Markdown).ConfigureAwait(false);
     }
 
     /// <summary>Before anything is deleted: the warnings, and the plan to -PlanPath.</summary>
@@ -116,24 +153,25 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
 
         if (_planPath is not null)
         {
-            var plan = CleanupPlan.Create(Settings, decisions.Evidence.Repository.RegistryId, decisions.Candidates, PlanValidFor, DateTimeOffset.UtcNow);
+            var plan = CleanupPlan.Create(Settings with { RepositoryName = decisions.Evidence.Repository.Name }, decisions.Evidence.Repository.RegistryId, decisions.Candidates, PlanValidFor, DateTimeOffset.UtcNow);
             File.WriteAllText(_planPath, plan.ToJson(), new UTF8Encoding(false));
             Verbose($"{plan} written to {_planPath}");
         }
     }
 
     /// <summary>The report to -ReportPath and the step summary, and to the pipeline.</summary>
-    private async Task WriteAsync(CleanupReport report)
+    private async Task WriteAsync<T>(T report, Func<T, ReportFormat, string> render, Func<T, string> markdown)
+        where T : notnull
     {
         if (_reportPath is not null)
         {
-            await File.WriteAllTextAsync(_reportPath, ReportRenderer.Render(report, ReportFormat), new UTF8Encoding(false), CancelToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(_reportPath, render(report, ReportFormat), new UTF8Encoding(false), CancelToken).ConfigureAwait(false);
             Verbose($"Report written to {_reportPath}");
         }
 
         if (_stepSummary is not null)
         {
-            await File.AppendAllTextAsync(_stepSummary, ReportRenderer.Markdown(report) + "\n", new UTF8Encoding(false), CancelToken).ConfigureAwait(false);
+            await File.AppendAllTextAsync(_stepSummary, markdown(report) + "\n", new UTF8Encoding(false), CancelToken).ConfigureAwait(false);
         }
 
         Emit(report);

@@ -14,11 +14,17 @@ namespace EcrCleanup.Commands.Infrastructure;
 /// </summary>
 public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
 {
-    /// <summary>The ECR repository. Default: ECR_REPOSITORY_NAME, then helpmaton-lambda-images.</summary>
+    private readonly List<string> _repositoryNames = new();
+
+    /// <summary>
+    /// The ECR repositories, one or several (also from the pipeline: any object with a RepositoryName property).
+    /// Several are read in one run: the stacks, functions, workloads and GitHub once for all. Default:
+    /// ECR_REPOSITORY_NAME, then helpmaton-lambda-images.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateEcrRepositoryName]
     [ArgumentCompleter(typeof(RepositoryNameCompleter))]
-    public string? RepositoryName { get; set; }
+    public string[]? RepositoryName { get; set; }
 
     /// <summary>The production CloudFormation stack. Default: PRODUCTION_STACK_NAME, then HelpmatonProduction.</summary>
     [Parameter]
@@ -91,7 +97,7 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
     {
         var policy = BuildPolicy();
         await base.BeginProcessingAsync().ConfigureAwait(false);
-        Settings = new CleanupSettings(EnvironmentDefaults.String(RepositoryName, ConfigurationDefaults.RepositoryNameVariable, ConfigurationDefaults.RepositoryName), Clients.Session.Region)
+        Settings = new CleanupSettings(EnvironmentDefaults.String(RepositoryName is { Length: > 0 } names ? names[0] : null, ConfigurationDefaults.RepositoryNameVariable, ConfigurationDefaults.RepositoryName), Clients.Session.Region)
         {
             ProductionStackName = EnvironmentDefaults.String(ProductionStackName, ConfigurationDefaults.ProductionStackNameVariable, ConfigurationDefaults.ProductionStackName),
             PullRequestStackPrefix = EnvironmentDefaults.String(PullRequestStackPrefix, ConfigurationDefaults.PullRequestStackPrefixVariable, ConfigurationDefaults.PullRequestStackPrefix),
@@ -108,13 +114,40 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
         }
     }
 
-    /// <summary>Reads every source and decides every image of the repository given (a pipeline value), else of -RepositoryName and its defaults.</summary>
-    /// <param name="external">Protections piped in.</param>
-    protected Task<CleanupDecisions> DecideAsync(IEnumerable<ProtectedImage>? external = null)
+    /// <summary>The repositories given (on the command line, or each pipeline object's), else the default one.</summary>
+    protected IReadOnlyList<string> RepositoryNames => _repositoryNames.Count > 0 ? _repositoryNames : [Settings.RepositoryName];
+
+    /// <summary>Collects the repositories each pipeline object names; a command that takes more from the pipeline calls this first.</summary>
+    protected override Task ProcessRecordAsync()
     {
-        var settings = RepositoryName is { } name ? Settings with { RepositoryName = name } : Settings;
-        var run = CreateRun(settings, GitHubToken, HowToGiveToken);
-        return CallServicesAsync(settings.RepositoryName, () => run.DecideAsync(external, CancelToken));
+        foreach (var name in RepositoryName ?? [])
+        {
+            if (!_repositoryNames.Contains(name, StringComparer.Ordinal))
+            {
+                _repositoryNames.Add(name);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Reads every source once and decides every image of each repository (<see cref="RepositoryNames"/>), in order.
+    /// With several, a repository that cannot be read or decided is an error of its own and the others go on; a shared
+    /// source that fails, or a single repository that cannot be read, stops the command.
+    /// </summary>
+    /// <param name="external">Protections piped in.</param>
+    protected async Task<IReadOnlyList<CleanupDecisions>> DecideAsync(IEnumerable<ProtectedImage>? external = null)
+    {
+        var names = RepositoryNames;
+        var run = CreateRun(Settings, GitHubToken, HowToGiveToken);
+        var repositories = await CallServicesAsync(names.Count == 1 ? names[0] : string.Join(", ", names), () => run.DecideAsync(names, external, CancelToken)).ConfigureAwait(false);
+        foreach (var failed in repositories.Where(r => r.Failure is not null))
+        {
+            Error(ErrorRecords.RepositoryNotCleaned(new Reporting.RepositoryFailure(failed.RepositoryName, failed.Failure!)));
+        }
+
+        return repositories.Select(r => r.Decisions).OfType<CleanupDecisions>().ToList();
     }
 
     private CleanupPolicy BuildPolicy()

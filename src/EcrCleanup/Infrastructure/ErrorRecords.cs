@@ -85,6 +85,26 @@ internal static class ErrorRecords
         Create(new FileNotFoundException($"There is no plan file '{path}'. Name the file Export-EcrCleanupPlan or Invoke-EcrCleanup -PlanPath wrote (in GitHub Actions, the artifact the dry run uploaded).", path),
             "PlanNotFound", ErrorCategory.ObjectNotFound, path);
 
+    /// <summary>
+    /// One repository of several that was not cleaned, or whose deleting stopped, while the others go on: the id and
+    /// category its own run would have stopped with, the repository as target.
+    /// </summary>
+    public static ErrorRecord RepositoryNotCleaned(Reporting.RepositoryFailure failure)
+    {
+        var record = failure.Error switch
+        {
+            Reading.ProtectionException e => ProtectionIncomplete(e),
+            ServiceException e => ServiceFailed(e, failure.Repository),
+            Deletion.DeletionLimitException e => DeleteLimitExceeded(e, failure.Repository),
+            PlanException e => PlanRefused(e, failure.Repository),
+            var e => Create(e, failure.ErrorId, ErrorCategory.NotSpecified, failure.Repository),
+        };
+        return new ErrorRecord(failure.Error, record.FullyQualifiedErrorId, record.CategoryInfo.Category, failure.Repository)
+        {
+            ErrorDetails = new ErrorDetails(SecretRedactor.Redact($"Repository '{failure.Repository}': {failure.Message}")) { RecommendedAction = record.ErrorDetails?.RecommendedAction },
+        };
+    }
+
     /// <summary>Every record: what it says is redacted, so no secret reaches the error stream, $Error or a transcript.</summary>
     private static ErrorRecord Create(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null) =>
         new(exception, errorId, category, target) { ErrorDetails = new ErrorDetails(SecretRedactor.Redact(exception.Message)) { RecommendedAction = recommendedAction } };

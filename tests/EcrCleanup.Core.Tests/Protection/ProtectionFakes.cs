@@ -159,7 +159,7 @@ internal sealed partial class ProtectionWorld : IEcrClient, ICloudFormationClien
     public Task<BatchDeleteResult> BatchDeleteImageAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
     {
         Call("ECR:BatchDeleteImage");
-        Images.RemoveAll(i => digests.Contains(i.Digest));
+        ImagesOf(repositoryName).RemoveAll(i => digests.Contains(i.Digest));
         return Task.FromResult(new BatchDeleteResult(digests.ToArray(), Array.Empty<ImageDeleteFailure>()));
     }
 

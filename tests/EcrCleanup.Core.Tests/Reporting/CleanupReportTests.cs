@@ -113,4 +113,40 @@ public class CleanupReportTests
         Assert.Equal(protection.Workload, json.RootElement.GetProperty("protected")[0].GetProperty("workload").GetString());
         Assert.Contains("ECS skipped", Report(evidence with { Ecs = null }).ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_run_over_several_repositories_reports_a_section_each_the_total_and_the_repositories_not_cleaned()
+    {
+        var app = Build(dryRun: true, DeletionOutcome.WouldDelete);
+        var worker = app with { Repository = "worker", Warnings = ["a warning", "worker's own warning"] };
+        var failure = new RepositoryFailure("web", new ProtectionException(ProtectionException.SourceFailed, "ECR", "ECR could not answer for 'web'."));
+        var set = CleanupReportSet.Of(["app", "web", "worker"], [app with { Repository = "app" }, worker], [failure], true, Started, Started.AddSeconds(20), app.Calls, app.Configuration);
+
+        Assert.Equal(40, set.TotalImages);
+        Assert.Equal(36, set.Deleted);
+        Assert.Equal(36 * 500_000_000L, set.StorageReclaimedBytes);
+        Assert.Equal(1.80m, set.MonthlySavingUsd);
+        Assert.True(set.HasFailures);
+        Assert.Equal(["a warning"], set.Warnings); // said once, at the top
+        Assert.Equal(["worker's own warning"], set.Repositories[1].Warnings);
+
+        var text = set.ToString();
+        Assert.StartsWith("ECR Image Cleanup Report\n========================\nRepositories: app, web, worker (3)\n", text, StringComparison.Ordinal);
+        Assert.Contains("  app                                   20       2          18            18       0        0  9.00 GB\n", text, StringComparison.Ordinal);
+        Assert.Contains("  web                             not cleaned\n", text, StringComparison.Ordinal);
+        Assert.Contains("  Total                                 40       4          36            36       0        0  18.00 GB\n", text, StringComparison.Ordinal);
+        Assert.Contains("  ! web (ProtectionSourceFailed): ECR could not answer for 'web'.\n", text, StringComparison.Ordinal);
+        Assert.Contains("\nRepository: worker\n------------------\nSummary:\n  Total images:           20\n", text, StringComparison.Ordinal);
+        Assert.Equal(1, text.Split("Calls:").Length - 1); // the whole run's calls, once
+
+        var markdown = ReportRenderer.Render(set, ReportFormat.Markdown);
+        Assert.Contains("## ECR image cleanup: 3 repositories (DRY RUN)", markdown, StringComparison.Ordinal);
+        Assert.Contains("| **Total** | 40 | 4 | 36 | 36 | 0 | 0 | 18.00 GB |", markdown, StringComparison.Ordinal);
+        Assert.Contains("### `worker`", markdown, StringComparison.Ordinal);
+
+        using var json = JsonDocument.Parse(ReportRenderer.Render(set, ReportFormat.Json));
+        Assert.Equal(36, json.RootElement.GetProperty("total").GetProperty("wouldDelete").GetInt32());
+        Assert.Equal(["app", "worker"], json.RootElement.GetProperty("repositories").EnumerateArray().Select(r => r.GetProperty("repository").GetString()));
+        Assert.Equal("ProtectionSourceFailed", json.RootElement.GetProperty("failures")[0].GetProperty("errorId").GetString());
+    }
 }
