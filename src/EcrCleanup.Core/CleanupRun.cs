@@ -196,7 +196,7 @@ public sealed class CleanupRun
     private async Task<IReadOnlyList<EcrImage>> ReadImagesAsync(CancellationToken cancellationToken)
     {
         var images = new List<EcrImage>();
-        await foreach (var image in _services.Ecr.DescribeImagesAsync(Settings.RepositoryName, cancellationToken).ConfigureAwait(false))
+        await foreach (var image in _services.Ecr.DescribeImagesAsync(Settings.RepositoryName, ImageStatusFilter.Any, cancellationToken).ConfigureAwait(false))
         {
             images.Add(image);
         }

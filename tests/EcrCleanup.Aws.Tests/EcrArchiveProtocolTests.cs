@@ -29,12 +29,10 @@ public class EcrArchiveProtocolTests
             """));
         var ecr = http.Factory().CreateEcr();
 
-        var images = await ecr.DescribeImagesAsync("app", CancellationToken.None).ToListAsync();
-        var filtered = await ecr.DescribeImagesAsync("app", ImageStatusFilter.Active, CancellationToken.None).ToListAsync();
+        var images = await ecr.DescribeImagesAsync("app", ImageStatusFilter.Active, CancellationToken.None).ToListAsync();
 
         Assert.Equal((ImageStatus.Active, null, null), (images[0].Status, images[0].LastArchivedAt, images[0].LastActivatedAt));
         Assert.Equal((ImageStatus.Active, NewYear.AddMilliseconds(500), NewYear.AddDays(1)), (images[1].Status, images[1].LastArchivedAt, images[1].LastActivatedAt));
-        Assert.Equal(images.Select(i => (i.Digest, i.Status)), filtered.Select(i => (i.Digest, i.Status)));
         Assert.All(http.Requests, request =>
         {
             Assert.Equal(Target + "DescribeImages", request.Target);

@@ -1,5 +1,6 @@
 using EcrCleanup.Abstractions;
 using EcrCleanup.Diagnostics;
+using EcrCleanup.Model;
 using EcrCleanup.Sandbox;
 
 namespace EcrCleanup.Aws.Tests;
@@ -17,7 +18,7 @@ public class EcrClientTests
         await using var sandbox = await SandboxHost.StartAsync(Repository(2500));
         var ecr = SandboxClients.For(sandbox, new()).CreateEcr();
 
-        var images = await ecr.DescribeImagesAsync("app", CancellationToken.None).ToListAsync();
+        var images = await ecr.DescribeImagesAsync("app", ImageStatusFilter.Active, CancellationToken.None).ToListAsync();
 
         Assert.Equal(2500, images.Select(i => i.Digest).Distinct().Count());
         Assert.Equal(3, sandbox.CallCount("ecr:DescribeImages"));
@@ -31,7 +32,7 @@ public class EcrClientTests
         sandbox.AddFaults(new ScenarioFault { Service = "ecr", Operation = "DescribeImages", Error = "ThrottlingException", Times = 2 });
         var recorder = new ServiceCallRecorder();
 
-        var images = await SandboxClients.For(sandbox, recorder).CreateEcr().DescribeImagesAsync("app", CancellationToken.None).ToListAsync();
+        var images = await SandboxClients.For(sandbox, recorder).CreateEcr().DescribeImagesAsync("app", ImageStatusFilter.Active, CancellationToken.None).ToListAsync();
 
         Assert.Equal(1500, images.Count);
         Assert.Equal(2, recorder.Retries["ECR:DescribeImages"]);
@@ -88,7 +89,7 @@ public class EcrClientTests
         Assert.Equal(new[] { "sha256:" + new string('a', 64) }, result.Deleted);
         Assert.Equal("ImageReferencedByManifestList", result.Failures.Single(f => f.Digest == child).Code);
         Assert.Equal("ImageNotFound", result.Failures.Single(f => f.Digest == missing).Code);
-        var left = await ecr.DescribeImagesAsync("app", CancellationToken.None).ToListAsync();
+        var left = await ecr.DescribeImagesAsync("app", ImageStatusFilter.Active, CancellationToken.None).ToListAsync();
         Assert.DoesNotContain(left, i => i.Tags.Contains("one") || i.Tags.Contains("two"));
     }
 
@@ -125,7 +126,7 @@ public class EcrClientTests
     public async Task An_image_whose_manifest_ECR_will_not_give_stops_the_read_naming_it_and_why()
     {
         await using var sandbox = await SandboxHost.StartAsync(Repository(3));
-        var digests = (await SandboxClients.For(sandbox, new()).CreateEcr().DescribeImagesAsync("app", CancellationToken.None).ToListAsync()).Select(i => i.Digest).ToArray();
+        var digests = (await SandboxClients.For(sandbox, new()).CreateEcr().DescribeImagesAsync("app", ImageStatusFilter.Active, CancellationToken.None).ToListAsync()).Select(i => i.Digest).ToArray();
         sandbox.AddFaults(new ScenarioFault { Service = "ecr", Operation = "BatchGetImage", Match = digests[1][7..23], ItemFailure = "KmsError", Times = -1 });
 
         var e = await Assert.ThrowsAsync<ServiceException>(() => SandboxClients.For(sandbox, new()).CreateEcr().GetManifestsAsync("app", digests, CancellationToken.None));
@@ -144,7 +145,7 @@ public class EcrClientTests
     public async Task An_answer_that_is_not_BatchGetImages_is_asked_again_then_fails(string malformed, int times, string? errorCode)
     {
         await using var sandbox = await SandboxHost.StartAsync(Repository(2));
-        var digests = (await SandboxClients.For(sandbox, new()).CreateEcr().DescribeImagesAsync("app", CancellationToken.None).ToListAsync()).Select(i => i.Digest).ToArray();
+        var digests = (await SandboxClients.For(sandbox, new()).CreateEcr().DescribeImagesAsync("app", ImageStatusFilter.Active, CancellationToken.None).ToListAsync()).Select(i => i.Digest).ToArray();
         sandbox.AddFaults(new ScenarioFault { Service = "ecr", Operation = "BatchGetImage", Malformed = malformed, Times = times });
         var recorder = new ServiceCallRecorder();
         var read = SandboxClients.For(sandbox, recorder).CreateEcr().GetManifestsAsync("app", digests, CancellationToken.None);

@@ -11,10 +11,6 @@ public interface IEcrClient
     /// <summary>DescribeRepositories without names, every page: every repository of the account's registry in the region.</summary>
     IAsyncEnumerable<EcrRepository> ListRepositoriesAsync(CancellationToken cancellationToken);
 
-    /// <summary>DescribeImages of the active images (ECR's default: no filter sent), every page; manifest references are not filled in.</summary>
-    IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, CancellationToken cancellationToken) =>
-        DescribeImagesAsync(repositoryName, ImageStatusFilter.Active, cancellationToken);
-
     /// <summary>
     /// DescribeImages of the images whose status <paramref name="status"/> admits (<c>filter.imageStatus</c>, sent for
     /// any filter but <see cref="ImageStatusFilter.Active"/>), every page; manifest references are not filled in. An

@@ -15,9 +15,12 @@ namespace EcrCleanup.Decisions;
 ///   5.  OpenPullRequest       built from a commit of an open pull request
 ///   6.  UnknownTag            a tag matches neither pattern
 ///   7.  CommitStatusUnknown   a commit image while the history or the pull requests could not be read
-///   8.  IndexChildOfKept,     listed by a kept image index, or a signature, SBOM or attestation of a kept image
-///       ReferrerOfKept
-///   otherwise delete:         4b. ProductionBeyondRetention, else Untagged, else NotInUse
+///   8.  BeingRestored         being restored from the archive (ACTIVATING)
+///   9.  ArchiveWindow         archived less than DeleteArchivedAfterDays ago (or at a time ECR does not give)
+///   10. IndexChildOfKept,     listed by a kept image index, or a signature, SBOM or attestation of a kept image
+///       ReferrerOfKept        (an untagged image may be listed by a kept index ECR will not give while archived)
+///   otherwise delete:         4b. ProductionBeyondRetention, else Untagged, else NotInUse;
+///                             an active candidate is archived instead when the policy archives
 /// </code>
 /// Every rule that keeps an image is recorded, in that order (<see cref="CleanupCandidate.KeptBy"/>, the reason);
 /// the first is its <see cref="CleanupCandidate.Rule"/>. Pure: no I/O, the clock is a <see cref="TimeProvider"/>,
@@ -57,6 +60,7 @@ public sealed class CleanupEngine
         var now = _time.GetUtcNow();
 
         var reasons = facts.Images.ToDictionary(i => i.Digest, i => KeepReasons(i, facts, deployed, builds, pullRequests, evidence, now), StringComparer.Ordinal);
+        AddUnreadIndexReasons(facts, reasons);
         AddReferenceReasons(facts, reasons);
 
         var candidates = facts.Images
@@ -64,6 +68,13 @@ public sealed class CleanupEngine
             .OrderByDescending(c => c.PushedAt)
             .ThenBy(c => c.Digest, StringComparer.Ordinal)
             .ToList();
+        foreach (var candidate in candidates.Where(c => c.Protections.Any(p => p.IsNotPullable)))
+        {
+            var runs = candidate.Protections.First(p => p.IsNotPullable);
+            warnings.Add($"{candidate.Image} is {ImageStatusText(candidate.Status)} and in use ({ProtectionDescription.Describe(runs)}): it cannot be pulled, so what runs it fails on its next pull (a cold start, a scale-out, a new task). " +
+                $"Restore it: Restore-EcrCleanupImage -InputObject (Get-EcrCleanupCandidate -IncludeKept | Where-Object Digest -eq '{candidate.Digest}'), or run the cleanup with -RestoreDeployed.");
+        }
+
         return new CleanupDecisions(evidence, candidates, warnings);
     }
 
@@ -162,11 +173,63 @@ public sealed class CleanupEngine
             keep.Add(new Keep(CleanupRule.CommitStatusUnknown, $"{missing} unknown, commit image kept for safety"));
         }
 
+        // 8. Being restored: someone asked for it back.
+        if (image.Status == ImageStatus.Activating)
+        {
+            keep.Add(new Keep(CleanupRule.BeingRestored, "Being restored from the archive (ACTIVATING)"));
+        }
+
+        // 9. Archived, and not yet for as long as the policy waits (the archive bills 90 days whenever it is deleted).
+        if (image.Status == ImageStatus.Archived)
+        {
+            if (image.LastArchivedAt is not { } archivedAt)
+            {
+                keep.Add(new Keep(CleanupRule.ArchiveWindow, "Archived at a time ECR does not give, kept for safety"));
+            }
+            else if ((now - archivedAt).TotalDays is var days && days < Policy.DeleteArchivedAfterDays)
+            {
+                keep.Add(new Keep(CleanupRule.ArchiveWindow, string.Create(CultureInfo.InvariantCulture,
+                    $"Archived {Tenths(days):0.0} days ago, deleted once archived {Policy.DeleteArchivedAfterDays:0.##} days")));
+            }
+        }
+
         return keep;
     }
 
     /// <summary>
-    /// Rule 8, the fixpoint: a kept index keeps the manifests it lists, a kept image keeps its referrers (OCI subject,
+    /// ECR does not give the manifest of an image that is not active, so what an archived image index lists is not
+    /// known. While one is kept (for a reason of its own or by reference), every untagged image that nothing else keeps
+    /// may be one of its children, and stays; what those keep by reference follows in rule 10.
+    /// </summary>
+    private static void AddUnreadIndexReasons(ImageFacts facts, Dictionary<string, List<Keep>> reasons)
+    {
+        var kept = facts.Reach(reasons.Where(r => r.Value.Count > 0).Select(r => r.Key));
+        var unread = facts.Images.Where(i => i.Status != ImageStatus.Active && kept.Contains(i.Digest) && MayBeIndex(i))
+            .OrderBy(i => i.Digest, StringComparer.Ordinal).FirstOrDefault();
+        if (unread is null)
+        {
+            return;
+        }
+
+        foreach (var image in facts.Images.Where(i => i.Tags.Count == 0 && !kept.Contains(i.Digest)))
+        {
+            reasons[image.Digest].Add(new Keep(CleanupRule.IndexChildOfKept,
+                $"May be listed by kept image index {ProtectionDescription.ShortDigest(unread.Digest)}, whose manifest ECR does not give while it is {ImageStatusText(unread.Status)}"));
+        }
+    }
+
+    private static bool MayBeIndex(EcrImage image) =>
+        image.ManifestMediaType is null or "application/vnd.oci.image.index.v1+json" or "application/vnd.docker.distribution.manifest.list.v2+json";
+
+    private static string ImageStatusText(ImageStatus status) => status switch
+    {
+        ImageStatus.Archived => "ARCHIVED",
+        ImageStatus.Activating => "ACTIVATING (being restored)",
+        _ => "ACTIVE",
+    };
+
+    /// <summary>
+    /// Rule 10, the fixpoint: a kept index keeps the manifests it lists, a kept image keeps its referrers (OCI subject,
     /// cosign tags), and what they keep is kept in turn. A protected image passes its protection on the same way
     /// (<see cref="ProtectionReason.IndexChild"/>, <see cref="ProtectionReason.Referrer"/>). The subject is named
     /// first, then the indexes by digest, so the reasons do not depend on the order of the images.
@@ -201,7 +264,7 @@ public sealed class CleanupEngine
         var age = image.PushedAt == default ? double.NaN : (now - image.PushedAt).TotalHours;
         var rank = builds.TryGetValue(image.Digest, out var build) ? build : null;
         var pullRequest = keep.Find(k => k.Rule == CleanupRule.OpenPullRequest)?.Protection;
-        var protections = keep.Select(k => k.Protection).OfType<ProtectedImage>().ToArray();
+        var protections = keep.Select(k => k.Protection).OfType<ProtectedImage>().Select(p => image.Status == ImageStatus.Active ? p : p with { Status = image.Status }).ToArray();
 
         CleanupAction action;
         CleanupRule rule;
@@ -226,6 +289,15 @@ public sealed class CleanupEngine
         {
             (action, rule, category) = (CleanupAction.Delete, CleanupRule.NotInUse, CandidateCategory.OldPullRequestImage);
             reason = string.Create(CultureInfo.InvariantCulture, $"Old image ({Tenths(age):0.0}h old, not in use)");
+        }
+
+        if (action == CleanupAction.Delete && image.Status == ImageStatus.Archived)
+        {
+            reason += string.Create(CultureInfo.InvariantCulture, $"; archived {Tenths((now - image.LastArchivedAt!.Value).TotalDays):0.0} days ago");
+        }
+        else if (action == CleanupAction.Delete && Policy.Archive)
+        {
+            action = CleanupAction.Archive;
         }
 
         return new CleanupCandidate(image, action, rule, reason, age)

@@ -19,6 +19,9 @@ public sealed record CleanupPolicy
 
     public const double DefaultMinImageAgeHours = 24;
 
+    /// <summary>90 days: ECR bills an archived image for at least 90 days in the archive, so deleting it sooner saves nothing.</summary>
+    public const double DefaultDeleteArchivedAfterDays = 90;
+
     /// <summary>The group of <see cref="TagPattern"/> that captures the commit SHA.</summary>
     public const string ShaGroupName = "sha";
 
@@ -34,6 +37,29 @@ public sealed record CleanupPolicy
     private readonly int productionRetentionCount = DefaultProductionRetentionCount;
     private readonly string tagPattern = DefaultTagPattern;
     private readonly string latestTagPattern = DefaultLatestTagPattern;
+    private readonly double deleteArchivedAfterDays = DefaultDeleteArchivedAfterDays;
+
+    /// <summary>
+    /// Candidates in the standard storage class are archived (UpdateImageStorageClass to ARCHIVE) instead of deleted:
+    /// they can be restored. Archived candidates are deleted once archived <see cref="DeleteArchivedAfterDays"/>,
+    /// whichever this is.
+    /// </summary>
+    public bool Archive { get; init; }
+
+    /// <summary>An archived image that is a candidate is deleted once it has been archived this many days, and kept until then. Zero or more.</summary>
+    public double DeleteArchivedAfterDays
+    {
+        get => deleteArchivedAfterDays;
+        init
+        {
+            if (double.IsNaN(value) || value < 0 || value > 36500)
+            {
+                throw new ArgumentOutOfRangeException(nameof(DeleteArchivedAfterDays), value, $"DeleteArchivedAfterDays must be a number of days from 0 to 36500; got {value}.");
+            }
+
+            deleteArchivedAfterDays = value;
+        }
+    }
 
     /// <summary>An image pushed less than this long ago is kept, whatever else is true of it. Zero or more.</summary>
     public TimeSpan MinImageAge => minImageAge;

@@ -3,7 +3,11 @@ using EcrCleanup.Model;
 
 namespace EcrCleanup.Inventory;
 
-/// <summary>Reads every image of a repository, with the references (index children, OCI subject) that manifests hold.</summary>
+/// <summary>
+/// Reads every image of a repository, whatever its storage class (active, archived, being restored), with the
+/// references (index children, OCI subject) that manifests hold. ECR gives no manifest of an image that is not
+/// active: those images' references are unknown (the decisions account for it).
+/// </summary>
 public static class ImageInventory
 {
     /// <summary>Media types whose manifests can list children or name a subject; a Docker v2 image manifest can do neither.</summary>
@@ -23,7 +27,7 @@ public static class ImageInventory
         var images = new List<EcrImage>();
         try
         {
-            await foreach (var image in ecr.DescribeImagesAsync(repositoryName, cancellationToken).ConfigureAwait(false))
+            await foreach (var image in ecr.DescribeImagesAsync(repositoryName, ImageStatusFilter.Any, cancellationToken).ConfigureAwait(false))
             {
                 images.Add(image);
                 if (images.Count % 100 == 0)
@@ -57,7 +61,7 @@ public static class ImageInventory
 
     /// <summary>An image whose media type ECR did not say may be anything: its manifest is read too.</summary>
     internal static bool CanCarryReferences(EcrImage image) =>
-        image.ManifestMediaType is null || ReferenceCarryingMediaTypes.Contains(image.ManifestMediaType);
+        image.Status == ImageStatus.Active && (image.ManifestMediaType is null || ReferenceCarryingMediaTypes.Contains(image.ManifestMediaType));
 }
 
 /// <summary>A repository and every image in it.</summary>

@@ -7,6 +7,9 @@ public enum CleanupAction
 {
     Keep,
     Delete,
+
+    /// <summary>Moved to the archive storage class (UpdateImageStorageClass), to be restored if needed: the policy archives instead of deleting.</summary>
+    Archive,
 }
 
 /// <summary>The branch of the decision tree that decided an image, in the order the tree asks (see docs/decisions.md).</summary>
@@ -32,6 +35,12 @@ public enum CleanupRule
 
     /// <summary>Keep: a commit image, but the production history or the open pull requests could not be read.</summary>
     CommitStatusUnknown,
+
+    /// <summary>Keep: being restored from the archive (ACTIVATING): someone asked for it back.</summary>
+    BeingRestored,
+
+    /// <summary>Keep: archived less long than the policy's DeleteArchivedAfterDays (the archive bills 90 days at least), or at a time ECR does not give.</summary>
+    ArchiveWindow,
 
     /// <summary>Keep: a manifest listed by a kept image index.</summary>
     IndexChildOfKept,
@@ -136,6 +145,14 @@ public sealed class CleanupCandidate
     public Plans.PlanOrigin? Plan { get; init; }
 
     public bool IsDelete => Action == CleanupAction.Delete;
+
+    public bool IsArchive => Action == CleanupAction.Archive;
+
+    /// <summary>A cleanup candidate: deleted or archived, not kept.</summary>
+    public bool IsCandidate => Action != CleanupAction.Keep;
+
+    /// <summary>Where the image was when decided: active (standard storage, pullable), archived or being restored.</summary>
+    public ImageStatus Status => Image.Status;
 
     /// <summary><c>repo@sha256:… (tag): Delete, Old image (78.5h old, not in use)</c>.</summary>
     public override string ToString() =>

@@ -83,5 +83,11 @@ public sealed record ProtectedImage
     /// <summary>Free text for protection from outside the module.</summary>
     public string? Source { get; init; }
 
+    /// <summary>Where the image is: anything but Active cannot be pulled, so what runs it fails on its next pull (a cold start, a scale-out, a new task).</summary>
+    public ImageStatus Status { get; init; }
+
+    /// <summary>Something runs or may run it, and it cannot be pulled: archived, or still being restored.</summary>
+    public bool IsNotPullable => Status != ImageStatus.Active && Reason is ProtectionReason.Deployed or ProtectionReason.DeployedOutsideStacks or ProtectionReason.IndexChild or ProtectionReason.External;
+
     public override string ToString() => $"{ImageName.Format(Repository, Digest, Tags)}: {Reason}";
 }

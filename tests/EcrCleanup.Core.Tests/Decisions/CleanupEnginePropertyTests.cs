@@ -23,7 +23,14 @@ public class CleanupEnginePropertyTests
         (1, Gen.OneOf(new[] { "lancedb-latest", "worker-latest" })),
         (1, Gen.OneOf(new[] { "lancedb-foo", "foo", "lancedb-ABCDEF1", "v1.2.3", "lancedb-abc12" })));
 
-    private sealed record ImageSpec(string[] Tags, double AgeHours, int[] Children, int Subject, int Protected, bool OtherRepository);
+    private sealed record ImageSpec(string[] Tags, double AgeHours, int[] Children, int Subject, int Protected, bool OtherRepository, (ImageStatus Status, double? ArchivedDays) Storage);
+
+    /// <summary>Mostly active; archived a number of days ago (or at a time ECR does not give), or being restored.</summary>
+    private static readonly Gen<(ImageStatus, double?)> GenStorage = Gen.Frequency(
+        (24, Gen.Const((ImageStatus.Active, (double?)null))),
+        (3, Gen.Double[0, 200].Select(days => (ImageStatus.Archived, (double?)days))),
+        (1, Gen.Const((ImageStatus.Archived, (double?)null))),
+        (1, Gen.Const((ImageStatus.Activating, (double?)null))));
 
     private static readonly Gen<ImageSpec> GenImage = Gen.Select(
         GenTag.Array[0, 3].Select(tags => tags.Distinct().ToArray()),
@@ -32,7 +39,8 @@ public class CleanupEnginePropertyTests
         Gen.Frequency((5, Gen.Const(-1)), (1, Gen.Int[0, 39])),
         Gen.Int[0, 14],
         Gen.Int[0, 15].Select(n => n == 0),
-        (tags, age, children, subject, isProtected, other) => new ImageSpec(tags, age, children, subject, isProtected, other));
+        GenStorage,
+        (tags, age, children, subject, isProtected, other, storage) => new ImageSpec(tags, age, children, subject, isProtected, other, storage));
 
     internal sealed record Scenario(
         EcrImage[] Images,
@@ -57,7 +65,8 @@ public class CleanupEnginePropertyTests
             + $"{Environment.NewLine}deployed: {string.Join(",", Deployments.Select(d => $"{d.Digest?[^4..]} ({d.Stack?.Environment})"))}"
             + $"{Environment.NewLine}history: {(History is null ? "unknown" : string.Join(",", History.Select(h => h[..7])))}"
             + $"{Environment.NewLine}pull requests: {(PullRequests is null ? "unknown" : string.Join(",", PullRequests.Select(p => $"{p.Key[..7]}=#{p.Value}")))}"
-            + $"{Environment.NewLine}policy: {Policy.MinImageAgeHours}h, keep {Policy.ProductionRetentionCount}";
+            + $"{Environment.NewLine}policy: {Policy.MinImageAgeHours}h, keep {Policy.ProductionRetentionCount}, archive {Policy.Archive}, delete archived after {Policy.DeleteArchivedAfterDays} days"
+            + $"{Environment.NewLine}storage: {string.Join(",", Images.Where(i => i.Status != ImageStatus.Active).Select(i => $"{i.Digest[^4..]} {i.Status} {(Now - i.LastArchivedAt)?.TotalDays:0.0}d"))}";
     }
 
     private static readonly Gen<Scenario> GenScenario = Gen.Select(
@@ -66,7 +75,8 @@ public class CleanupEnginePropertyTests
         Gen.Select(GenSha, Gen.Int[1, 500]).Array[0, 5].Null(0.1),
         Gen.Int[0, 6],
         Gen.Int[0, 48],
-        (specs, history, pullRequests, retention, minAge) =>
+        Gen.Select(Gen.Bool, Gen.Int[0, 120]),
+        (specs, history, pullRequests, retention, minAge, archive) =>
         {
             var count = specs.Length;
             var images = new EcrImage[count];
@@ -81,7 +91,14 @@ public class CleanupEnginePropertyTests
                     PushedAt = Now.AddHours(-spec.AgeHours),
                     ChildDigests = spec.Children.Select(c => c % count).Where(c => c != i).Distinct().Select(Digest).ToArray(),
                     SubjectDigest = spec.Subject < 0 || spec.Subject % count == i ? null : Digest(spec.Subject % count),
+                    ManifestMediaType = spec.Children.Length > 0 ? "application/vnd.oci.image.index.v1+json" : "application/vnd.oci.image.manifest.v1+json",
+                    Status = spec.Storage.Status,
+                    LastArchivedAt = spec.Storage.Status == ImageStatus.Active ? null : Now.AddDays(-(spec.Storage.ArchivedDays ?? 1)),
                 };
+                if (spec.Storage is (ImageStatus.Archived, null))
+                {
+                    images[i] = images[i] with { LastArchivedAt = null };
+                }
                 if (spec.Protected == 0)
                 {
                     // Upper case on purpose: a pipeline object may spell the digest differently.
@@ -103,7 +120,7 @@ public class CleanupEnginePropertyTests
 
             protections.Add(new ProtectedImage("unrelated", Digest(0), ProtectionReason.External));
             var prs = pullRequests?.GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => g.First().Item2);
-            return new Scenario(images, deployments.ToArray(), protections.ToArray(), history, prs, new CleanupPolicy { ProductionRetentionCount = retention, MinImageAgeHours = minAge });
+            return new Scenario(images, deployments.ToArray(), protections.ToArray(), history, prs, new CleanupPolicy { ProductionRetentionCount = retention, MinImageAgeHours = minAge, Archive = archive.Item1, DeleteArchivedAfterDays = archive.Item2 });
         });
 
     private static void Check(Action<Scenario, IReadOnlyList<CleanupCandidate>> property) =>
@@ -116,7 +133,7 @@ public class CleanupEnginePropertyTests
         Assert.Equal(
             scenario.Images.Select(i => i.Digest).OrderBy(d => d, StringComparer.Ordinal),
             results.Select(r => r.Digest).OrderBy(d => d, StringComparer.Ordinal));
-        Assert.All(results, r => Assert.Equal(r.Action == CleanupAction.Delete, r.Category != CandidateCategory.None));
+        Assert.All(results, r => Assert.Equal(r.IsCandidate, r.Category != CandidateCategory.None));
         Assert.All(results, r => Assert.False(string.IsNullOrWhiteSpace(r.Reason)));
     });
 
@@ -244,6 +261,36 @@ public class CleanupEnginePropertyTests
 
         Assert.DoesNotContain(decisions.Candidates, c => c.IsDelete && listed.Contains(c.Digest));
     }, iter: Iterations, print: s => s.ToString());
+
+    [Fact]
+    public void OnlyActiveImagesAreArchivedAndArchivedOnesAreDeletedOnlyOnceTheirWindowIsOver() => Check((scenario, results) =>
+    {
+        foreach (var r in results)
+        {
+            switch (r.Status)
+            {
+                case ImageStatus.Activating:
+                    Assert.Equal(CleanupAction.Keep, r.Action);
+                    break;
+                case ImageStatus.Archived:
+                    Assert.NotEqual(CleanupAction.Archive, r.Action);
+                    if (r.IsDelete)
+                    {
+                        Assert.True((Now - r.Image.LastArchivedAt!.Value).TotalDays >= scenario.Policy.DeleteArchivedAfterDays, $"{r}: deleted within the archive window");
+                    }
+
+                    break;
+                default:
+                    Assert.Equal(r.IsCandidate && scenario.Policy.Archive, r.IsArchive);
+                    Assert.Equal(r.IsCandidate && !scenario.Policy.Archive, r.IsDelete);
+                    break;
+            }
+        }
+
+        // Archiving instead of deleting changes what happens to a candidate, never which images are candidates.
+        var other = scenario with { Policy = scenario.Policy with { Archive = !scenario.Policy.Archive } };
+        Assert.Equal(results.Select(r => (r.Digest, r.IsCandidate, r.Rule)), other.Decide().Select(r => (r.Digest, r.IsCandidate, r.Rule)));
+    });
 
     [Fact]
     public void DecidingTwiceGivesTheSameAnswer() => Check((scenario, results) =>
