@@ -13,8 +13,8 @@ namespace EcrCleanup;
 /// <summary>The services a run reads and deletes through; <see cref="Ecs"/> is null when ECS is skipped, <see cref="GitHub"/> when GitHub is.</summary>
 public sealed record CleanupServices(IEcrClient Ecr, ICloudFormationClient CloudFormation, ILambdaClient Lambda, IEcsClient? Ecs, IBatchClient Batch, IAppRunnerClient AppRunner, IGitHubClient? GitHub, ServiceCallRecorder Calls);
 
-/// <summary>How deletions are asked for and told about: ShouldProcess per image (all asked in one turn, an answer each), and each result as it is known.</summary>
-public sealed record DeletionCallbacks(Func<IReadOnlyList<CleanupCandidate>, Task<IReadOnlyList<bool>>> Confirm, Action<DeletionResult> Report, IDeletionJournal? Journal = null);
+/// <summary>How deletions and archivals are asked for and told about: ShouldProcess per image and action (all asked in one turn, an answer each), and each result as it is known.</summary>
+public sealed record DeletionCallbacks(Func<IReadOnlyList<(CleanupCandidate Candidate, CleanupAction Action)>, Task<IReadOnlyList<bool>>> Confirm, Action<DeletionResult> Report, IDeletionJournal? Journal = null);
 
 /// <summary>
 /// One cleanup of one repository, in the module's three steps: the read gathers evidence from every source, the
@@ -173,7 +173,7 @@ public sealed class CleanupRun
     {
         var configuration = Configuration(options);
         CleanupReport Report(IReadOnlyList<DeletionResult> results) =>
-            CleanupReportBuilder.Build(decisions, results, options.DryRun, started, _time.GetUtcNow(), _services.Calls.Calls, configuration);
+            CleanupReportBuilder.Build(decisions, results, options.DryRun, started, _time.GetUtcNow(), _services.Calls.Calls, configuration, options.Prices);
 
         var done = new List<DeletionResult>();
         try
@@ -189,7 +189,7 @@ public sealed class CleanupRun
 
     private ReportConfiguration Configuration(DeletionOptions options) =>
         new(Settings.Policy.ProductionRetentionCount, Settings.Policy.MinImageAgeHours, Settings.Region, options.DryRun,
-            Settings.ProductionStackName, Settings.PullRequestStackPrefix, Settings.GitHubRepository);
+            Settings.ProductionStackName, Settings.PullRequestStackPrefix, Settings.GitHubRepository, Settings.Policy.Archive, Settings.Policy.DeleteArchivedAfterDays);
 
     private DeletionRunner Runner(DeletionOptions options, IDeletionJournal? journal) => new(_services.Ecr, _time, journal, options);
 

@@ -23,6 +23,11 @@ public sealed record JournalEntry(
     [property: JsonPropertyName("rule")] string Rule,
     [property: JsonPropertyName("reason")] string Reason)
 {
+    /// <summary>Delete or Archive.</summary>
+    [JsonPropertyName("action")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Action { get; init; }
+
     [JsonPropertyName("outcome")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Outcome { get; init; }

@@ -6,9 +6,6 @@ namespace EcrCleanup.Reporting;
 /// <summary>The seed's cleanup report, and what operators asked of it besides: storage, savings, calls, duration.</summary>
 public sealed record CleanupReport
 {
-    /// <summary>ECR's storage price the savings are estimated at, per GB-month.</summary>
-    public const decimal PricePerGbMonth = 0.10m;
-
     public required string Repository { get; init; }
 
     public required DateTimeOffset ExecutionTime { get; init; }
@@ -17,7 +14,15 @@ public sealed record CleanupReport
 
     public string Mode => DryRun ? "DRY RUN" : "EXECUTE";
 
+    /// <summary>Every image, whatever its storage class: <see cref="ActiveImages"/>, <see cref="ArchivedImages"/> and <see cref="ActivatingImages"/>.</summary>
     public required int TotalImages { get; init; }
+
+    public required int ActiveImages { get; init; }
+
+    public required int ArchivedImages { get; init; }
+
+    /// <summary>Images being restored from the archive.</summary>
+    public required int ActivatingImages { get; init; }
 
     /// <summary>Images something runs (deployed, in or outside the stacks).</summary>
     public required int ProtectedInUse { get; init; }
@@ -47,10 +52,33 @@ public sealed record CleanupReport
     /// <summary>Candidates not deleted: changed since the plan, declined, or behind a failed image index.</summary>
     public required int Skipped { get; init; }
 
-    /// <summary>The bytes deleted (or that would be).</summary>
+    /// <summary>Archived (or, in a dry run, that would be archived).</summary>
+    public required int Archived { get; init; }
+
+    /// <summary>The bytes deleted (or that would be), from either storage class.</summary>
     public required long StorageReclaimedBytes { get; init; }
 
-    public decimal MonthlySavingUsd => Math.Round(StorageReclaimedBytes / 1_000_000_000m * PricePerGbMonth, 2);
+    /// <summary>The part of <see cref="StorageReclaimedBytes"/> that was in the archive storage class.</summary>
+    public required long ReclaimedFromArchiveBytes { get; init; }
+
+    /// <summary>The bytes moved to the archive storage class (or that would be).</summary>
+    public required long ArchivedBytes { get; init; }
+
+    /// <summary>The prices the saving is estimated at.</summary>
+    public required Deletion.StoragePrices Prices { get; init; }
+
+    /// <summary>
+    /// What a month of storage costs less: the standard price of what was deleted from standard storage, the archive
+    /// price of what was deleted from the archive, the difference of the two for what was archived (zero while they
+    /// are equal, as they are for the first 150 TB).
+    /// </summary>
+    public decimal MonthlySavingUsd => Math.Round(
+        ((StorageReclaimedBytes - ReclaimedFromArchiveBytes) * Prices.StandardPerGbMonth
+         + ReclaimedFromArchiveBytes * Prices.ArchivePerGbMonth
+         + ArchivedBytes * (Prices.StandardPerGbMonth - Prices.ArchivePerGbMonth)) / 1_000_000_000m, 2);
+
+    /// <summary>Images something runs that cannot be pulled: archived, or still being restored (one protection each).</summary>
+    public required IReadOnlyList<ProtectedImage> NotPullable { get; init; }
 
     public required IReadOnlyList<ProtectedImage> Protected { get; init; }
 
@@ -75,7 +103,7 @@ public sealed record CleanupReport
 
     public required ReportConfiguration Configuration { get; init; }
 
-    /// <summary>True when any deletion failed: the run's exit code is then non-zero.</summary>
+    /// <summary>True when any deletion or archival failed: the run's exit code is then non-zero.</summary>
     public bool HasFailures => Failed > 0;
 
     public override string ToString() => ReportRenderer.Text(this);
@@ -89,7 +117,9 @@ public sealed record ReportConfiguration(
     bool DryRun,
     string ProductionStackName,
     string PullRequestStackPrefix,
-    string? GitHubRepository);
+    string? GitHubRepository,
+    bool Archive = false,
+    double DeleteArchivedAfterDays = Decisions.CleanupPolicy.DefaultDeleteArchivedAfterDays);
 
 /// <summary>How much each source held: the watched stacks, the container-image functions, ECS's clusters, services, tasks and task definitions (null when skipped).</summary>
 public sealed record ReadCounts(int Stacks, int Functions, Reading.WorkloadScan? Ecs)

@@ -14,13 +14,15 @@ public static class CleanupReportBuilder
         DateTimeOffset started,
         DateTimeOffset finished,
         IReadOnlyDictionary<string, int> calls,
-        ReportConfiguration configuration)
+        ReportConfiguration configuration,
+        StoragePrices? prices = null)
     {
         var decisions = decided.Candidates;
         var inUse = decided.Protected.Where(p => p.Reason is ProtectionReason.Deployed or ProtectionReason.DeployedOutsideStacks).ToList();
         int Distinct(IEnumerable<ProtectedImage> protections) => protections.Select(p => p.Digest).Distinct(StringComparer.Ordinal).Count();
-        var candidates = decisions.Where(d => d.IsDelete).ToList();
+        var candidates = decisions.Where(d => d.IsCandidate).ToList();
         var removed = results.Where(r => r.Outcome is DeletionOutcome.Deleted or DeletionOutcome.WouldDelete).ToList();
+        var archived = results.Where(r => r.Outcome is DeletionOutcome.Archived or DeletionOutcome.WouldArchive).ToList();
 
         return new CleanupReport
         {
@@ -28,6 +30,9 @@ public static class CleanupReportBuilder
             ExecutionTime = started,
             DryRun = dryRun,
             TotalImages = decisions.Count,
+            ActiveImages = decisions.Count(d => d.Status == ImageStatus.Active),
+            ArchivedImages = decisions.Count(d => d.Status == ImageStatus.Archived),
+            ActivatingImages = decisions.Count(d => d.Status == ImageStatus.Activating),
             ProtectedInUse = Distinct(inUse),
             ProtectedProduction = Distinct(inUse.Where(p => p.Environment == DeploymentEnvironment.Production)),
             ProtectedPullRequests = Distinct(inUse.Where(p => p.Environment == DeploymentEnvironment.PullRequest)),
@@ -39,15 +44,20 @@ public static class CleanupReportBuilder
             OtherImages = candidates.Count(c => c.Category == CandidateCategory.Other),
             Deleted = removed.Count,
             Failed = results.Count(r => r.Outcome == DeletionOutcome.Failed),
-            Skipped = results.Count(r => r.Outcome == DeletionOutcome.Skipped && r.Candidate.IsDelete),
+            Skipped = results.Count(r => r.Outcome == DeletionOutcome.Skipped && r.Candidate.IsCandidate),
+            Archived = archived.Count,
             StorageReclaimedBytes = removed.Sum(r => r.SizeBytes ?? 0),
+            ReclaimedFromArchiveBytes = removed.Where(r => r.Status == ImageStatus.Archived).Sum(r => r.SizeBytes ?? 0),
+            ArchivedBytes = archived.Sum(r => r.SizeBytes ?? 0),
+            Prices = prices ?? StoragePrices.Published,
+            NotPullable = decided.Protected.Where(p => p.IsNotPullable).DistinctBy(p => p.Digest, StringComparer.Ordinal).ToList(),
             Protected = inUse.OrderBy(p => p.Environment == DeploymentEnvironment.None ? 3 : (int)p.Environment).ThenBy(p => p.PullRequestNumber).ThenBy(p => p.StackName, StringComparer.Ordinal)
                 .DistinctBy(p => p.Digest, StringComparer.Ordinal).ToList(),
             CandidateList = candidates,
             RetainedProduction = decisions.Where(d => d.KeptBy.Contains(CleanupRule.ProductionRetention)).OrderBy(d => d.ProductionRank).ThenBy(d => d.Digest, StringComparer.Ordinal).ToList(),
             Results = results,
-            Warnings = decided.Warnings.Concat(results.Where(r => r.Outcome == DeletionOutcome.Skipped && r.Candidate.IsDelete)
-                .Select(r => $"Not deleted: {r.Candidate.Image} ({r.SkipReason})")).ToList(),
+            Warnings = decided.Warnings.Concat(results.Where(r => r.Outcome == DeletionOutcome.Skipped && r.Candidate.IsCandidate)
+                .Select(r => $"Not {(r.Action == CleanupAction.Archive ? "archived" : "deleted")}: {r.Candidate.Image} ({r.SkipReason})")).ToList(),
             Calls = calls,
             Read = new ReadCounts(decided.Evidence.StackCount, decided.Evidence.FunctionCount, decided.Evidence.Ecs),
             Duration = finished - started,

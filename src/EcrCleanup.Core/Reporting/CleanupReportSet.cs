@@ -42,7 +42,11 @@ public sealed record CleanupReportSet
 
     public long StorageReclaimedBytes => Repositories.Sum(r => r.StorageReclaimedBytes);
 
-    public decimal MonthlySavingUsd => Math.Round(StorageReclaimedBytes / 1_000_000_000m * CleanupReport.PricePerGbMonth, 2);
+    public int Archived => Repositories.Sum(r => r.Archived);
+
+    public long ArchivedBytes => Repositories.Sum(r => r.ArchivedBytes);
+
+    public decimal MonthlySavingUsd => Repositories.Sum(r => r.MonthlySavingUsd);
 
     /// <summary>What every repository's report warns of (what the shared read noticed); each section keeps only its own.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }

@@ -71,7 +71,12 @@ public static class ReportRenderer
         }
 
         b.Line(string.Create(CultureInfo.InvariantCulture, $"  {"Total",-32}{report.TotalImages,8}{report.Kept,8}{report.Candidates,12}{report.Deleted,14}{report.Failed,8}{report.Skipped,9}  {FormatBytes(report.StorageReclaimedBytes)}"));
-        b.Row("Monthly saving:", string.Create(CultureInfo.InvariantCulture, $"${report.MonthlySavingUsd:0.00} (at ${CleanupReport.PricePerGbMonth:0.00}/GB-month)"));
+        b.Row("Monthly saving:", string.Create(CultureInfo.InvariantCulture, $"${report.MonthlySavingUsd:0.00} (each repository's, below)"));
+        if (report.Archived > 0)
+        {
+            b.Row(report.DryRun ? "Would archive:" : "Archived:", string.Create(CultureInfo.InvariantCulture, $"{report.Archived} ({FormatBytes(report.ArchivedBytes)})"));
+        }
+
         if (report.Failures.Count > 0)
         {
             b.Line();
@@ -178,6 +183,7 @@ public static class ReportRenderer
                 ["kept"] = report.Kept,
                 ["candidates"] = report.Candidates,
                 [report.DryRun ? "wouldDelete" : "deleted"] = report.Deleted,
+                [report.DryRun ? "wouldArchive" : "archived"] = report.Archived,
                 ["failed"] = report.Failed,
                 ["skipped"] = report.Skipped,
                 ["storageReclaimedBytes"] = report.StorageReclaimedBytes,
@@ -198,8 +204,15 @@ public static class ReportRenderer
     /// <summary>What one repository's text report says of it: the counts, the lists, its failures and warnings.</summary>
     private static void TextSection(TextWriter b, CleanupReport report)
     {
+        var archiving = report.Configuration.Archive || report.Archived > 0;
         b.Line("Summary:");
         b.Row("Total images:", report.TotalImages);
+        if (report.ArchivedImages + report.ActivatingImages > 0)
+        {
+            b.Row("  - Archived:", report.ArchivedImages);
+            b.Row("  - Being restored:", report.ActivatingImages);
+        }
+
         b.Row("Protected (in use):", report.ProtectedInUse);
         b.Row("  - Production:", report.ProtectedProduction);
         b.Row("  - PR environments:", report.ProtectedPullRequests);
@@ -212,13 +225,29 @@ public static class ReportRenderer
         b.Row("  - Other old images:", report.OtherImages);
         b.Line();
         b.Row(report.DryRun ? "Would delete:" : "Deleted:", report.Deleted);
+        if (archiving)
+        {
+            b.Row(report.DryRun ? "Would archive:" : "Archived:", report.Archived);
+        }
+
         b.Row("Failed:", report.Failed);
         b.Row("Skipped:", report.Skipped);
         b.Row(report.DryRun ? "Storage to reclaim:" : "Storage reclaimed:", FormatBytes(report.StorageReclaimedBytes));
-        b.Row("Monthly saving:", string.Create(CultureInfo.InvariantCulture, $"${report.MonthlySavingUsd:0.00} (at ${CleanupReport.PricePerGbMonth:0.00}/GB-month)"));
+        if (archiving)
+        {
+            b.Row(report.DryRun ? "Storage to archive:" : "Storage archived:", FormatBytes(report.ArchivedBytes));
+        }
+
+        b.Row("Monthly saving:", string.Create(CultureInfo.InvariantCulture, $"${report.MonthlySavingUsd:0.00} ({Prices(report, archiving)})"));
         b.Line();
         b.Line("Protected Images:");
         List(report.Protected.Select(DescribeProtected).ToList(), b.Line, "  • ");
+        if (report.NotPullable.Count > 0)
+        {
+            b.Line();
+            b.Line("In Use but Not Pullable (restore them: Restore-EcrCleanupImage, or -RestoreDeployed):");
+            List(report.NotPullable.Select(p => $"{DescribeProtected(p)} - {p.Status.ToString().ToUpperInvariant()}").ToList(), b.Line, "  ! ");
+        }
         b.Line();
         b.Line("Production Builds Kept for Rollback:");
         List(report.RetainedProduction.Select(DescribeRetained).ToList(), b.Line, "  • ");
@@ -261,6 +290,11 @@ public static class ReportRenderer
         b.Row("Production stack:", configuration.ProductionStackName);
         b.Row("PR stack prefix:", configuration.PullRequestStackPrefix);
         b.Row("GitHub repository:", configuration.GitHubRepository ?? "(skipped)");
+        if (configuration.Archive)
+        {
+            b.Row("Archive:", string.Create(CultureInfo.InvariantCulture, $"candidates archived; archived ones deleted after {configuration.DeleteArchivedAfterDays:0.##} days"));
+        }
+
         b.Line();
         b.Line("Run:");
         b.Row("Duration:", string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.0}s (reading {readDuration.TotalSeconds:0.0}s)"));
@@ -283,6 +317,11 @@ public static class ReportRenderer
         b.Line($"| &nbsp;&nbsp;Untagged | {report.UntaggedImages} |");
         b.Line($"| &nbsp;&nbsp;Other | {report.OtherImages} |");
         b.Line($"| {(report.DryRun ? "Would delete" : "Deleted")} | {report.Deleted} |");
+        if (report.Configuration.Archive || report.Archived > 0)
+        {
+            b.Line($"| {(report.DryRun ? "Would archive" : "Archived")} | {report.Archived} ({FormatBytes(report.ArchivedBytes)}) |");
+        }
+
         b.Line($"| Failed | {report.Failed} |");
         b.Line($"| Skipped | {report.Skipped} |");
         b.Line();
@@ -305,6 +344,14 @@ public static class ReportRenderer
         List(report.CandidateList.Select(c => Escape($"{TagText(c.Tags)} - {c.Reason}")).ToList(), b.Line, "- ");
         b.Line();
         b.Line("</details>");
+        if (report.NotPullable.Count > 0)
+        {
+            b.Line();
+            b.Line("**In use but not pullable** (restore them: `Restore-EcrCleanupImage`, or `-RestoreDeployed`)");
+            b.Line();
+            List(report.NotPullable.Select(p => Escape($"{DescribeProtected(p)} - {p.Status.ToString().ToUpperInvariant()}")).ToList(), b.Line, "- ");
+        }
+
         MarkdownWarnings(b, report.Warnings);
     }
 
@@ -346,11 +393,26 @@ public static class ReportRenderer
             ["untaggedImages"] = report.UntaggedImages,
             ["otherImages"] = report.OtherImages,
             [report.DryRun ? "wouldDelete" : "deleted"] = report.Deleted,
+            [report.DryRun ? "wouldArchive" : "archived"] = report.Archived,
             ["failed"] = report.Failed,
             ["skipped"] = report.Skipped,
             ["storageReclaimedBytes"] = report.StorageReclaimedBytes,
+            ["reclaimedFromArchiveBytes"] = report.ReclaimedFromArchiveBytes,
+            ["archivedBytes"] = report.ArchivedBytes,
             ["monthlySavingUsd"] = report.MonthlySavingUsd,
+            ["activeImages"] = report.ActiveImages,
+            ["archivedImages"] = report.ArchivedImages,
+            ["activatingImages"] = report.ActivatingImages,
         },
+        ["prices"] = new JsonObject { ["standardPerGbMonth"] = report.Prices.StandardPerGbMonth, ["archivePerGbMonth"] = report.Prices.ArchivePerGbMonth },
+        ["notPullable"] = new JsonArray(report.NotPullable.Select(p => (JsonNode)new JsonObject
+        {
+            ["digest"] = p.Digest,
+            ["tags"] = new JsonArray(p.Tags.Select(t => (JsonNode)t!).ToArray()),
+            ["status"] = p.Status.ToString(),
+            ["reason"] = p.Reason.ToString(),
+            ["protection"] = Decisions.ProtectionDescription.Describe(p),
+        }).ToArray()),
         ["protected"] = new JsonArray(report.Protected.Select(p => (JsonNode)new JsonObject
         {
             ["digest"] = p.Digest,
@@ -370,12 +432,14 @@ public static class ReportRenderer
             ["productionRank"] = c.ProductionRank,
             ["commitSha"] = c.CommitSha,
         }).ToArray()),
-        ["results"] = new JsonArray(report.Results.Where(r => r.Candidate.IsDelete).Select(r => (JsonNode)new JsonObject
+        ["results"] = new JsonArray(report.Results.Where(r => r.Candidate.IsCandidate).Select(r => (JsonNode)new JsonObject
         {
             ["digest"] = r.Digest,
             ["tags"] = new JsonArray(r.Tags.Select(t => (JsonNode)t!).ToArray()),
             ["sizeBytes"] = r.SizeBytes,
             ["category"] = r.Candidate.Category.ToString(),
+            ["action"] = r.Action.ToString(),
+            ["status"] = r.Status.ToString(),
             ["rule"] = r.Candidate.Rule.ToString(),
             ["reason"] = r.Candidate.Reason,
             ["outcome"] = r.Outcome.ToString(),
@@ -394,6 +458,11 @@ public static class ReportRenderer
             ? new JsonObject { ["clusters"] = ecs.Clusters, ["services"] = ecs.Services, ["tasks"] = ecs.Tasks, ["taskDefinitions"] = ecs.TaskDefinitions }
             : null,
     };
+
+    /// <summary>The prices a saving is estimated at: one when nothing is archived, both otherwise.</summary>
+    private static string Prices(CleanupReport report, bool archiving) => archiving
+        ? string.Create(CultureInfo.InvariantCulture, $"standard ${report.Prices.StandardPerGbMonth:0.00}, archive ${report.Prices.ArchivePerGbMonth:0.00} per GB-month")
+        : string.Create(CultureInfo.InvariantCulture, $"at ${report.Prices.StandardPerGbMonth:0.00}/GB-month");
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 

@@ -78,7 +78,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     /// Asks <see cref="Cmdlet.ShouldProcess(string, string)"/> for each target, in order, in one turn of the pipeline
     /// thread (a thread switch per target would cost more than the question), and waits for the answers; Ctrl+C ends the wait.
     /// </summary>
-    protected async Task<IReadOnlyList<bool>> ShouldProcessAsync(IReadOnlyList<string> targets, string action)
+    protected async Task<IReadOnlyList<bool>> ShouldProcessAsync(IReadOnlyList<(string Target, string Action)> questions)
     {
         var answer = new TaskCompletionSource<IReadOnlyList<bool>>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = CancelToken.Register(() => answer.TrySetCanceled(CancelToken));
@@ -86,7 +86,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         {
             try
             {
-                answer.TrySetResult(targets.Select(target => ShouldProcess(target, action)).ToArray());
+                answer.TrySetResult(questions.Select(q => ShouldProcess(q.Target, q.Action)).ToArray());
             }
             catch (Exception e)
             {

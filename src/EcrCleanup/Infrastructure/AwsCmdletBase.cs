@@ -195,54 +195,56 @@ public abstract class AwsCmdletBase : AsyncPSCmdlet
     }
 
     /// <summary>
-    /// How the deleting cmdlets ask and tell: ShouldProcess per image (the image as target), unless -Force or a
-    /// dry run forced by DRY_RUN; progress; an error per failed image; a warning per image not deleted.
+    /// How the deleting cmdlets ask and tell: ShouldProcess per image (the image as target, "Delete image" or
+    /// "Archive image"), unless -Force or a dry run forced by DRY_RUN; progress; an error per failed image; a warning
+    /// per image not deleted or archived.
     /// </summary>
-    /// <param name="dryRun">Nothing is deleted: each image is shown as "What if" (-WhatIf) or in verbose text (DRY_RUN).</param>
+    /// <param name="dryRun">Nothing is deleted or archived: each image is shown as "What if" (-WhatIf) or in verbose text (DRY_RUN).</param>
     protected DeletionCallbacks CreateDeletionCallbacks(string repository, bool dryRun, bool force, string? journalPath)
     {
         var whatIf = WhatIfRequested();
-        var activity = dryRun ? $"What if: deleting images from '{repository}'" : $"Deleting images from '{repository}'";
+        var activity = dryRun ? $"What if: cleaning up '{repository}'" : $"Cleaning up '{repository}'";
         var done = 0;
-        Task<IReadOnlyList<bool>> Confirm(IReadOnlyList<CleanupCandidate> candidates)
+        static string Verb(CleanupAction action) => action == CleanupAction.Archive ? "archive" : "delete";
+        Task<IReadOnlyList<bool>> Confirm(IReadOnlyList<(CleanupCandidate Candidate, CleanupAction Action)> asked)
         {
             if (dryRun && !whatIf)
             {
-                foreach (var candidate in candidates)
+                foreach (var (candidate, action) in asked)
                 {
-                    Verbose($"Dry run: would delete {candidate.Image}: {candidate.Reason}");
+                    Verbose($"Dry run: would {Verb(action)} {candidate.Image}: {candidate.Reason}");
                 }
 
-                return Task.FromResult<IReadOnlyList<bool>>(candidates.Select(_ => false).ToArray());
+                return Task.FromResult<IReadOnlyList<bool>>(asked.Select(_ => false).ToArray());
             }
 
             if (force && !whatIf)
             {
-                foreach (var candidate in candidates)
+                foreach (var (candidate, action) in asked)
                 {
-                    Verbose($"Deleting {candidate.Image}: {candidate.Reason}");
+                    Verbose($"{(action == CleanupAction.Archive ? "Archiving" : "Deleting")} {candidate.Image}: {candidate.Reason}");
                 }
 
-                return Task.FromResult<IReadOnlyList<bool>>(candidates.Select(_ => true).ToArray());
+                return Task.FromResult<IReadOnlyList<bool>>(asked.Select(_ => true).ToArray());
             }
 
-            return ShouldProcessAsync(candidates.Select(c => c.Image.ToString()).ToArray(), "Delete image");
+            return ShouldProcessAsync(asked.Select(a => (a.Candidate.Image.ToString(), a.Action == CleanupAction.Archive ? "Archive image" : "Delete image")).ToArray());
         }
 
         void Report(DeletionResult result)
         {
-            if (result.Candidate.IsDelete)
+            if (result.Candidate.IsCandidate)
             {
-                Progress(new ProgressRecord(DeletionProgressId, activity, $"{++done} deleted or skipped: {result}"));
+                Progress(new ProgressRecord(DeletionProgressId, activity, $"{++done} deleted, archived or skipped: {result}"));
             }
 
             if (result.Outcome == DeletionOutcome.Failed)
             {
                 Error(ErrorRecords.DeletionFailed(result));
             }
-            else if (result.Outcome == DeletionOutcome.Skipped && result.Candidate.IsDelete)
+            else if (result.Outcome == DeletionOutcome.Skipped && result.Candidate.IsCandidate)
             {
-                Warn($"Not deleted: {result.Candidate.Image} ({result.SkipReason}).");
+                Warn($"Not {Verb(result.Action)}d: {result.Candidate.Image} ({result.SkipReason}).");
             }
         }
 

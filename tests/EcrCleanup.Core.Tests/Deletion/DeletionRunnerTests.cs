@@ -19,7 +19,7 @@ public class DeletionRunnerTests
             "app",
             candidates,
             async token => RepositoryNow.Of(await ecr.DescribeImagesAsync("app", token).ToListAsync(token), decidedAgain),
-            asked => Task.FromResult<IReadOnlyList<bool>>(asked.Select(c => confirm?.Invoke(c) ?? true).ToArray()),
+            asked => Task.FromResult<IReadOnlyList<bool>>(asked.Select(a => confirm?.Invoke(a.Candidate) ?? true).ToArray()),
             _ => { },
             CancellationToken.None);
 

@@ -170,7 +170,7 @@ internal sealed partial class ProtectionWorld : IEcrClient, ICloudFormationClien
         var images = ImagesOf(repositoryName);
         var index = images.FindIndex(i => i.Digest == digest);
         var status = target == StorageClass.Archive ? ImageStatus.Archived : ImageStatus.Activating;
-        images[index] = images[index] with { Status = status };
+        images[index] = images[index] with { Status = status, LastArchivedAt = status == ImageStatus.Archived ? DateTimeOffset.UtcNow : images[index].LastArchivedAt };
         return Task.FromResult(new StorageClassUpdate(digest, status));
     }
 

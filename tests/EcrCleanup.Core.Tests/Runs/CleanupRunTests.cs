@@ -33,11 +33,11 @@ public class CleanupRunTests
         world.Deployments.AddRange(new[] { "c0", "c1", "c2" }.Select((c, i) => new GitHubDeployment(10 - i, Sha(c), "production", DateTimeOffset.UtcNow.AddHours(-24 * i))));
     }
 
-    private CleanupRun Run(int retention = 2) =>
-        new(new CleanupSettings(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = retention } },
+    private CleanupRun Run(int retention = 2, bool archive = false) =>
+        new(new CleanupSettings(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = retention, Archive = archive } },
             new CleanupServices(world, world, world, world, world, world, world, new ServiceCallRecorder()), TimeProvider.System);
 
-    private DeletionCallbacks Callbacks(bool confirm = true) => new(candidates => { asked.AddRange(candidates); return Task.FromResult<IReadOnlyList<bool>>(candidates.Select(_ => confirm).ToArray()); }, _ => { });
+    private DeletionCallbacks Callbacks(bool confirm = true) => new(candidates => { asked.AddRange(candidates.Select(c => c.Candidate)); return Task.FromResult<IReadOnlyList<bool>>(candidates.Select(_ => confirm).ToArray()); }, _ => { });
 
     [Fact]
     public async Task Reads_decides_deletes_and_reports_reading_the_images_again_just_before_deleting()
@@ -130,5 +130,79 @@ public class CleanupRunTests
         Assert.Equal(0, e.Report.Deleted);
         Assert.Contains(e.Report.Warnings, w => w.StartsWith("Deleting stopped: 3 images of 'app' would be deleted", StringComparison.Ordinal));
         Assert.Equal(5, world.Images.Count);
+    }
+
+    [Fact]
+    public async Task Archives_instead_of_deleting_with_the_same_recheck_questions_journal_and_report()
+    {
+        var journal = new RecordingJournal();
+        var report = await Run(archive: true).RunAsync(new DeletionOptions { Prices = new StoragePrices(0.10m, 0.07m) }, Callbacks() with { Journal = journal }, _ => { }, CancellationToken.None);
+
+        Assert.Equal(5, world.Images.Count);
+        Assert.Equal(new[] { c2.Digest, old.Digest, untagged.Digest }.Order(StringComparer.Ordinal), world.Images.Where(i => i.Status == ImageStatus.Archived).Select(i => i.Digest).Order(StringComparer.Ordinal));
+        Assert.Equal(3, asked.Count);
+        Assert.Equal((0, 3, 0L), (report.Deleted, report.Archived, report.StorageReclaimedBytes));
+        Assert.Equal(new[] { c2, old, untagged }.Sum(i => i.SizeBytes!.Value), report.ArchivedBytes);
+        Assert.Equal(Math.Round(report.ArchivedBytes * 0.03m / 1_000_000_000m, 2), report.MonthlySavingUsd);
+        Assert.Equal(2, world.Calls["ECR:DescribeImages"]); // the read, and the re-check before archiving
+        Assert.Equal(3, world.Calls["ECR:UpdateImageStorageClass"]);
+        Assert.All(journal.Entries, e => Assert.Equal("Archive", e.Action));
+        Assert.Equal(["Archived", "Archived", "Archived"], journal.Entries.Where(e => e.Phase == "outcome").Select(e => e.Outcome));
+        Assert.Contains("  Would archive:", (await Run(archive: true).RunAsync(new DeletionOptions { DryRun = true }, Callbacks(confirm: false), _ => { }, CancellationToken.None)).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deletes_an_archived_candidate_once_its_window_is_over_and_keeps_it_until_then()
+    {
+        var archivedLong = world.AddImage("archived-long", 5000);
+        var archivedRecently = world.AddImage("archived-recently", 5000);
+        world.Images[world.Images.FindIndex(i => i.Digest == archivedLong.Digest)] = archivedLong with { Status = ImageStatus.Archived, LastArchivedAt = DateTimeOffset.UtcNow.AddDays(-91), ManifestMediaType = DockerManifest };
+        world.Images[world.Images.FindIndex(i => i.Digest == archivedRecently.Digest)] = archivedRecently with { Status = ImageStatus.Archived, LastArchivedAt = DateTimeOffset.UtcNow.AddDays(-30), ManifestMediaType = DockerManifest };
+
+        var report = await Run(archive: true).RunAsync(new DeletionOptions(), Callbacks(), _ => { }, CancellationToken.None);
+
+        Assert.DoesNotContain(world.Images, i => i.Digest == archivedLong.Digest);
+        Assert.Contains(world.Images, i => i.Digest == archivedRecently.Digest && i.Status == ImageStatus.Archived);
+        Assert.Equal((1, 3), (report.Deleted, report.Archived));
+        Assert.Equal(archivedLong.SizeBytes, report.ReclaimedFromArchiveBytes);
+        Assert.Equal((7, 5, 2), (report.TotalImages, report.ActiveImages, report.ArchivedImages));
+    }
+
+    [Fact]
+    public async Task An_image_whose_storage_class_changed_since_it_was_decided_is_left_alone()
+    {
+        var run = Run();
+        var decisions = await run.DecideAsync(null, CancellationToken.None);
+        world.Images[world.Images.FindIndex(i => i.Digest == old.Digest)] = old with { Status = ImageStatus.Archived, LastArchivedAt = DateTimeOffset.UtcNow };
+
+        var results = await run.DeleteAsync(decisions, new DeletionOptions(), Callbacks(), CancellationToken.None);
+
+        Assert.Equal("active when decided, archived now", results.Single(r => r.Digest == old.Digest).SkipReason);
+        Assert.Contains(world.Images, i => i.Digest == old.Digest);
+    }
+
+    [Fact]
+    public async Task A_plan_applied_by_a_run_that_archives_archives_what_the_plan_deletes()
+    {
+        var plan = (await Run().DecideAsync(null, CancellationToken.None)).Candidates;
+
+        var results = await Run(archive: true).ApplyAsync(plan, new DeletionOptions(), Callbacks(), CancellationToken.None);
+
+        Assert.Equal(3, results.Count(r => r.Outcome == DeletionOutcome.Archived && r.Action == CleanupAction.Archive));
+        Assert.Equal(5, world.Images.Count);
+    }
+
+    /// <summary>What DescribeImages says of a single-platform Docker image: no index, so an archived one lists nothing.</summary>
+    private const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+
+    private sealed class RecordingJournal : IDeletionJournal
+    {
+        public List<JournalEntry> Entries { get; } = new();
+
+        public Task WriteAsync(JournalEntry entry, CancellationToken cancellationToken)
+        {
+            Entries.Add(entry);
+            return Task.CompletedTask;
+        }
     }
 }
