@@ -19,6 +19,7 @@
         'Invoke-EcrCleanup'
         'Export-EcrCleanupPlan'
         'Import-EcrCleanupPlan'
+        'Restore-EcrCleanupImage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

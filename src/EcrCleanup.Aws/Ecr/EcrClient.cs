@@ -82,6 +82,57 @@ internal sealed class EcrClient : IEcrClient
         }, cancellationToken);
 
     /// <summary>
+    /// One call per 100 ids, without paging (ECR refuses <c>maxResults</c> and <c>nextToken</c> with ids). The filter is sent
+    /// as <see cref="DescribeImagesAsync(string, ImageStatusFilter, CancellationToken)"/> sends it: ECR applies it to ids too.
+    /// </summary>
+    public async Task<IReadOnlyList<EcrImage>> DescribeImagesAsync(string repositoryName, IReadOnlyCollection<string> digests, ImageStatusFilter status, CancellationToken cancellationToken)
+    {
+        var images = new List<EcrImage>();
+        foreach (var batch in digests.Distinct(StringComparer.Ordinal).Chunk(BatchSize))
+        {
+            images.AddRange(await DescribeFoundAsync(repositoryName, batch, status, cancellationToken).ConfigureAwait(false));
+        }
+
+        return images;
+    }
+
+    /// <summary>The images of <paramref name="digests"/> ECR has: a call it refuses for an unknown id is asked again id by id.</summary>
+    private async Task<IReadOnlyList<EcrImage>> DescribeFoundAsync(string repositoryName, string[] digests, ImageStatusFilter status, CancellationToken cancellationToken)
+    {
+        var filtered = status != ImageStatusFilter.Active;
+        var input = new JsonObject
+        {
+            ["repositoryName"] = repositoryName,
+            ["imageIds"] = new JsonArray(digests.Select(d => (JsonNode)new JsonObject { ["imageDigest"] = d }).ToArray()),
+        };
+        if (filtered)
+        {
+            input["filter"] = new JsonObject { ["imageStatus"] = ImageStatusFilters.Name(status) };
+        }
+
+        try
+        {
+            return await _protocol.CallAsync("DescribeImages", repositoryName, input,
+                output => Json.Array(output, "imageDetails").Select(detail => ReadImage(repositoryName, detail, filtered)).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ServiceException e) when (e.ErrorCode == "ImageNotFoundException")
+        {
+            var found = new List<EcrImage>();
+            if (digests.Length == 1)
+            {
+                return found;
+            }
+
+            foreach (var digest in digests)
+            {
+                found.AddRange(await DescribeFoundAsync(repositoryName, [digest], status, cancellationToken).ConfigureAwait(false));
+            }
+
+            return found;
+        }
+    }
+
+    /// <summary>
     /// BatchGetImage for every digest. An image ECR lists under <c>failures</c> (KmsError, UnsupportedImageType, ...) or
     /// leaves out of its answer has a manifest nobody can read: what it lists or refers to is unknown, so the call
     /// fails (ManifestUnreadable) rather than answer as if it referred to nothing.

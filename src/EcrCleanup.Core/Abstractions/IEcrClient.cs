@@ -18,6 +18,14 @@ public interface IEcrClient
     /// </summary>
     IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, ImageStatusFilter status, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// DescribeImages by <c>imageIds</c>: the images of <paramref name="digests"/> whose status <paramref name="status"/>
+    /// admits, as many calls of at most 100 ids as needed (ECR takes no paging with ids). A digest ECR has no image for is
+    /// left out of the answer, never an error: ECR refuses a whole call for one unknown id (ImageNotFoundException), so
+    /// the ids of such a call are asked again one at a time to tell which it was.
+    /// </summary>
+    Task<IReadOnlyList<EcrImage>> DescribeImagesAsync(string repositoryName, IReadOnlyCollection<string> digests, ImageStatusFilter status, CancellationToken cancellationToken);
+
     /// <summary>BatchGetImage by digest, as many calls of at most 100 ids as needed. Digests ECR cannot find are left out.</summary>
     Task<IReadOnlyList<ImageManifest>> GetManifestsAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken);
 

@@ -11,13 +11,8 @@ namespace EcrCleanup.Commands.Infrastructure;
 internal static class ErrorRecords
 {
     /// <summary>A service call that failed for good. The id is the AWS error code without "Exception" (RepositoryNotFound, AccessDenied, ...).</summary>
-    public static ErrorRecord ServiceFailed(ServiceException exception, object? target)
-    {
-        var id = exception.ErrorCode.EndsWith("Exception", StringComparison.Ordinal)
-            ? exception.ErrorCode[..^"Exception".Length]
-            : exception.ErrorCode;
-        return Create(exception, id, Category(exception), target ?? exception.Resource, RecommendedAction(exception));
-    }
+    public static ErrorRecord ServiceFailed(ServiceException exception, object? target) =>
+        Create(exception, StableId(exception.ErrorCode), Category(exception.ErrorCode), target ?? exception.Resource, RecommendedAction(exception));
 
     /// <summary>The protected set cannot be known completely; the id names why (ProtectionSourceFailed, ProductionStackNotFound, ...).</summary>
     public static ErrorRecord ProtectionIncomplete(Reading.ProtectionException exception)
@@ -27,7 +22,7 @@ internal static class ErrorRecords
             Reading.ProtectionException.ProductionStackNotFound => ErrorCategory.ObjectNotFound,
             Reading.ProtectionException.StackInProgress => ErrorCategory.ResourceBusy,
             Reading.ProtectionException.ProductionStackHasNoImage or Reading.ProtectionException.ProductionHistoryEmpty or Reading.ProtectionException.ProductionHistoryMismatch => ErrorCategory.InvalidData,
-            _ => exception.InnerException is ServiceException inner ? Category(inner) : ErrorCategory.NotSpecified,
+            _ => exception.InnerException is ServiceException inner ? Category(inner.ErrorCode) : ErrorCategory.NotSpecified,
         };
         return Create(exception, exception.ErrorId, category, exception.Source);
     }
@@ -41,6 +36,37 @@ internal static class ErrorRecords
             result.FailureCode == "ImageReferencedByManifestList"
                 ? "An image index still lists this image: delete the index first, or keep both."
                 : "Run the cleanup again; it reads the repository afresh.");
+
+    /// <summary>
+    /// One image not restored as asked, the result as target: the id is <c>ImageRestoreFailed.</c> and the failure code
+    /// without "Exception" (ImageRestoreFailed.AccessDenied, ImageRestoreFailed.ImageNotFound, ImageRestoreFailed.RestoreWaitTimeout, ...).
+    /// </summary>
+    public static ErrorRecord RestoreFailed(Restore.RestoreResult result)
+    {
+        var failure = result.FailureCode ?? throw new ArgumentException("The result is not a failure.", nameof(result));
+        var image = Model.ImageName.Format(result.Repository, result.Digest, result.Tags);
+        var id = "ImageRestoreFailed." + StableId(failure);
+        return failure switch
+        {
+            Restore.ImageRestorer.NotFoundCode => Create(new ItemNotFoundException($"Cannot restore {image}: {result.FailureReason}"), id, ErrorCategory.ObjectNotFound, result,
+                $"Check the repository and the digest: 'aws ecr describe-images --repository-name {result.Repository} --filter imageStatus=ANY' lists every image, archived ones included."),
+            Restore.ImageRestorer.WaitTimeoutCode => Create(new TimeoutException($"{image} is not active yet: {result.FailureReason}"), id, ErrorCategory.OperationTimeout, result,
+                "Wait longer (-Timeout), or run the command with -Wait again later: an image already restoring is not asked twice."),
+            var code => Create(new InvalidOperationException($"ECR UpdateImageStorageClass did not restore {image}: {code}: {result.FailureReason}"), id, Category(code), result,
+                Category(code) == ErrorCategory.PermissionDenied
+                    ? "Grant ecr:UpdateImageStorageClass (and ecr:DescribeImages) on the repository to the identity in use."
+                    : "Run the command again for this image: it reads the image's status afresh."),
+        };
+    }
+
+    /// <summary>A journal file that does not exist.</summary>
+    public static ErrorRecord JournalNotFound(string path) =>
+        Create(new FileNotFoundException($"There is no journal file '{path}'. Name the file a run wrote with -JournalPath. Nothing was restored.", path),
+            "JournalNotFound", ErrorCategory.ObjectNotFound, path);
+
+    /// <summary>A journal with a line that cannot be read; nothing was restored.</summary>
+    public static ErrorRecord JournalUnreadable(Restore.JournalException exception) =>
+        Create(exception, "JournalUnreadable", ErrorCategory.InvalidData, exception.JournalPath);
 
     public static ErrorRecord ConfigurationInvalid(AwsConfigurationException exception) =>
         Create(exception, exception.ErrorId, exception.ErrorId == AwsConfigurationException.CredentialsNotFound ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, null);
@@ -109,7 +135,11 @@ internal static class ErrorRecords
     private static ErrorRecord Create(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null) =>
         new(exception, errorId, category, target) { ErrorDetails = new ErrorDetails(SecretRedactor.Redact(exception.Message)) { RecommendedAction = recommendedAction } };
 
-    private static ErrorCategory Category(ServiceException exception) => exception.ErrorCode switch
+    /// <summary>An AWS error code as an id: without "Exception" (RepositoryNotFound, AccessDenied, ...).</summary>
+    private static string StableId(string errorCode) =>
+        errorCode.EndsWith("Exception", StringComparison.Ordinal) ? errorCode[..^"Exception".Length] : errorCode;
+
+    private static ErrorCategory Category(string errorCode) => errorCode switch
     {
         "RepositoryNotFoundException" or "ImageNotFoundException" or "ResourceNotFoundException" or "StackNotFound" => ErrorCategory.ObjectNotFound,
         "AccessDeniedException" or "AccessDenied" or "UnauthorizedOperation" => ErrorCategory.PermissionDenied,

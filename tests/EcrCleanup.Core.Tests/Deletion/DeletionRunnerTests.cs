@@ -206,6 +206,9 @@ public class DeletionRunnerTests
         public IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, ImageStatusFilter status, CancellationToken cancellationToken) =>
             status == ImageStatusFilter.Active ? DescribeImagesAsync(repositoryName, cancellationToken) : throw new NotSupportedException();
 
+        public Task<IReadOnlyList<EcrImage>> DescribeImagesAsync(string repositoryName, IReadOnlyCollection<string> digests, ImageStatusFilter status, CancellationToken cancellationToken) =>
+            status == ImageStatusFilter.Active ? Task.FromResult<IReadOnlyList<EcrImage>>(Images.Values.Where(i => digests.Contains(i.Digest)).ToList()) : throw new NotSupportedException();
+
         public Task<IReadOnlyList<ImageManifest>> GetManifestsAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<BatchDeleteResult> BatchDeleteImageAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)

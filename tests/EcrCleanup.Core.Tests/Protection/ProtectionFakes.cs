@@ -148,6 +148,13 @@ internal sealed partial class ProtectionWorld : IEcrClient, ICloudFormationClien
         }
     }
 
+    public Task<IReadOnlyList<EcrImage>> DescribeImagesAsync(string repositoryName, IReadOnlyCollection<string> digests, ImageStatusFilter status, CancellationToken cancellationToken)
+    {
+        Call("ECR:DescribeImages");
+        return Task.FromResult<IReadOnlyList<EcrImage>>(ImagesOf(repositoryName)
+            .Where(i => digests.Contains(i.Digest) && (status == ImageStatusFilter.Any || status.ToString() == i.Status.ToString())).ToList());
+    }
+
     public Task<IReadOnlyList<ImageManifest>> GetManifestsAsync(string repositoryName, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
     {
         Call("ECR:BatchGetImage");
