@@ -54,7 +54,7 @@ public sealed class CleanupRun
     /// <exception cref="ProtectionException">A shared source could not answer, or no repository could be read.</exception>
     public async Task<IReadOnlyList<RepositoryDecisions>> DecideAsync(IReadOnlyList<string> repositoryNames, IEnumerable<ProtectedImage>? external, CancellationToken cancellationToken)
     {
-        var reader = new EvidenceReader(Settings, _services, _engine.HasRetainedBuilds, _engine.NeedsProductionHistory, _engine.RollbackRevisions, _progress);
+        var reader = new EvidenceReader(Settings, _services, _engine.HasRetainedBuilds, _engine.NeedsProductionHistory, _engine.RollbackRevisions, _progress, _time);
         var started = _time.GetTimestamp();
         var read = await reader.ReadAsync(repositoryNames, cancellationToken).ConfigureAwait(false);
         var readDuration = _time.GetElapsedTime(started);

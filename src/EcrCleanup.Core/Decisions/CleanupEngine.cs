@@ -68,6 +68,13 @@ public sealed class CleanupEngine
             .OrderByDescending(c => c.PushedAt)
             .ThenBy(c => c.Digest, StringComparer.Ordinal)
             .ToList();
+        var conflicts = evidence.Lifecycle is { } lifecycle ? Lifecycle.LifecycleGuard.Conflicts(lifecycle, candidates) : [];
+        if (evidence.Lifecycle?.Warning is { } notChecked)
+        {
+            warnings.Add(notChecked);
+        }
+
+        warnings.AddRange(Lifecycle.LifecycleGuard.Warnings(conflicts));
         foreach (var candidate in candidates.Where(c => c.Protections.Any(p => p.IsNotPullable)))
         {
             var runs = candidate.Protections.First(p => p.IsNotPullable);
@@ -75,7 +82,7 @@ public sealed class CleanupEngine
                 $"Restore it: Restore-EcrCleanupImage -InputObject (Get-EcrCleanupCandidate -IncludeKept | Where-Object Digest -eq '{candidate.Digest}'), or run the cleanup with -RestoreDeployed.");
         }
 
-        return new CleanupDecisions(evidence, candidates, warnings);
+        return new CleanupDecisions(evidence, candidates, warnings) { LifecycleConflicts = conflicts };
     }
 
     /// <summary>
@@ -435,5 +442,8 @@ public sealed class CleanupEngine
 public sealed record CleanupDecisions(Evidence Evidence, IReadOnlyList<CleanupCandidate> Candidates, IReadOnlyList<string> Warnings)
 {
     /// <summary>What Get-ProtectedImage lists: every protection of every kept image, in the candidates' order.</summary>
-    public IEnumerable<ProtectedImage> Protected => Candidates.Where(c => !c.IsDelete).SelectMany(c => c.Protections);
+    public IEnumerable<ProtectedImage> Protected => Candidates.Where(c => !c.IsCandidate).SelectMany(c => c.Protections);
+
+    /// <summary>Every image the decisions keep for a protection that the repository's lifecycle policy would expire or archive, by ECR's preview.</summary>
+    public IReadOnlyList<Lifecycle.LifecycleConflict> LifecycleConflicts { get; init; } = [];
 }

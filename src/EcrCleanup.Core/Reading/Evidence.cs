@@ -44,6 +44,9 @@ public sealed record Evidence(EcrRepository Repository, string Region, IReadOnly
     /// <summary>What the read noticed and could go on with (a stack names a function that does not exist).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 
+    /// <summary>What the repository's lifecycle policy would do, by ECR's own preview; null when it was not looked at.</summary>
+    public Lifecycle.LifecycleCheck? Lifecycle { get; init; }
+
     /// <summary>How long reading every source took.</summary>
     public TimeSpan ReadDuration { get; init; }
 

@@ -25,13 +25,16 @@ public sealed class EvidenceReader
     private readonly bool _historyIsNeeded;
     private readonly int _rollbackRevisions;
     private readonly Action<ReadProgress>? _progress;
+    private readonly TimeProvider _time;
 
     /// <param name="services">The sources; <see cref="CleanupServices.GitHub"/> null when GitHub is skipped (no open pull requests, no production history), <see cref="CleanupServices.Ecs"/> null when ECS is.</param>
     /// <param name="historyIsEnough">Asked after each page of production history: true once the decisions need no older page.</param>
     /// <param name="historyIsNeeded">True when the first page of production history will be needed whatever the evidence: it is then read with the other sources.</param>
     /// <param name="rollbackRevisions">How many earlier revisions of a production task definition family the decisions keep (<see cref="Decisions.CleanupEngine.RollbackRevisions"/>).</param>
-    public EvidenceReader(CleanupSettings settings, CleanupServices services, Func<Evidence, bool> historyIsEnough, bool historyIsNeeded, int rollbackRevisions, Action<ReadProgress>? progress = null)
+    /// <param name="time">The clock the lifecycle policy preview is waited for on.</param>
+    public EvidenceReader(CleanupSettings settings, CleanupServices services, Func<Evidence, bool> historyIsEnough, bool historyIsNeeded, int rollbackRevisions, Action<ReadProgress>? progress = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _rollbackRevisions = rollbackRevisions;
         _settings = settings;
         _services = services;
@@ -78,6 +81,7 @@ public sealed class EvidenceReader
         var functionReader = new FunctionReader(_services.Lambda, _settings, _progress);
         using var workloadReader = new WorkloadReader(_services.Ecs, _services.Batch, _services.AppRunner, _settings, _rollbackRevisions, warnings, _progress);
         var inventories = new RepositoryInventory?[repositoryNames.Count];
+        var lifecycles = new Lifecycle.LifecycleCheck?[repositoryNames.Count];
         var failures = new ProtectionException?[repositoryNames.Count];
         StackScan stacks = null!;
         RegionFunctions region = null!;
@@ -98,9 +102,14 @@ public sealed class EvidenceReader
             }
         }));
 
+        // Each repository's lifecycle policy, previewed by ECR: a guard that warns, and never fails the read.
+        IEnumerable<Func<CancellationToken, Task>> Lifecycles() => repositoryNames.Select((name, i) => (Func<CancellationToken, Task>)(async token =>
+            lifecycles[i] = await Lifecycle.LifecycleGuard.CheckAsync(_services.Ecr, name, _time, token).ConfigureAwait(false)));
+
         await AllAsync(
             cancellationToken,
             [.. Inventories(),
+            .. Lifecycles(),
             async _ =>
             {
                 if (firstHistoryPage is not null)
@@ -156,7 +165,7 @@ public sealed class EvidenceReader
             warnings.Enqueue("ECS is skipped (-SkipEcs): no ECS service or task protects an image, so only what Lambda and the watched stacks run is known to be in use.");
         }
 
-        var evidences = inventories.Select(i => i is null ? null : shared with { Repository = i.Repository, Images = i.Images }).ToArray();
+        var evidences = inventories.Select((inventory, i) => inventory is null ? null : shared with { Repository = inventory.Repository, Images = inventory.Images, Lifecycle = lifecycles[i] }).ToArray();
         if (github is not null)
         {
             evidences = evidences.Select(e => e is null ? null : e with { OpenPullRequests = pullRequests }).ToArray();

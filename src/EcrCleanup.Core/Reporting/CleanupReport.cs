@@ -80,6 +80,12 @@ public sealed record CleanupReport
     /// <summary>Images something runs that cannot be pulled: archived, or still being restored (one protection each).</summary>
     public required IReadOnlyList<ProtectedImage> NotPullable { get; init; }
 
+    /// <summary>What became of the images restored during the run because something runs them (-RestoreDeployed); empty otherwise.</summary>
+    public IReadOnlyList<Restore.RestoreResult> Restored { get; init; } = [];
+
+    /// <summary>Images kept for a protection that the repository's lifecycle policy would expire or archive, each with the rule (ECR's preview).</summary>
+    public required IReadOnlyList<Lifecycle.LifecycleConflict> LifecycleConflicts { get; init; }
+
     public required IReadOnlyList<ProtectedImage> Protected { get; init; }
 
     public required IReadOnlyList<CleanupCandidate> CandidateList { get; init; }

@@ -50,6 +50,7 @@ public static class CleanupReportBuilder
             ReclaimedFromArchiveBytes = removed.Where(r => r.Status == ImageStatus.Archived).Sum(r => r.SizeBytes ?? 0),
             ArchivedBytes = archived.Sum(r => r.SizeBytes ?? 0),
             Prices = prices ?? StoragePrices.Published,
+            LifecycleConflicts = decided.LifecycleConflicts,
             NotPullable = decided.Protected.Where(p => p.IsNotPullable).DistinctBy(p => p.Digest, StringComparer.Ordinal).ToList(),
             Protected = inUse.OrderBy(p => p.Environment == DeploymentEnvironment.None ? 3 : (int)p.Environment).ThenBy(p => p.PullRequestNumber).ThenBy(p => p.StackName, StringComparer.Ordinal)
                 .DistinctBy(p => p.Digest, StringComparer.Ordinal).ToList(),

@@ -248,6 +248,20 @@ public static class ReportRenderer
             b.Line("In Use but Not Pullable (restore them: Restore-EcrCleanupImage, or -RestoreDeployed):");
             List(report.NotPullable.Select(p => $"{DescribeProtected(p)} - {p.Status.ToString().ToUpperInvariant()}").ToList(), b.Line, "  ! ");
         }
+
+        if (report.Restored.Count > 0)
+        {
+            b.Line();
+            b.Line("Restored Because They Are in Use:");
+            List(report.Restored.Select(r => $"{TagText(r.Tags)} ({r.Digest}) - {r.Outcome}{(r.FailureCode is null ? string.Empty : $" ({r.FailureCode}: {r.FailureReason})")}").ToList(), b.Line, "  • ");
+        }
+
+        if (report.LifecycleConflicts.Count > 0)
+        {
+            b.Line();
+            b.Line("Kept Images the Lifecycle Policy Would Expire or Archive:");
+            List(report.LifecycleConflicts.Select(c => c.ToString()).ToList(), b.Line, "  ! ");
+        }
         b.Line();
         b.Line("Production Builds Kept for Rollback:");
         List(report.RetainedProduction.Select(DescribeRetained).ToList(), b.Line, "  • ");
@@ -352,6 +366,14 @@ public static class ReportRenderer
             List(report.NotPullable.Select(p => Escape($"{DescribeProtected(p)} - {p.Status.ToString().ToUpperInvariant()}")).ToList(), b.Line, "- ");
         }
 
+        if (report.LifecycleConflicts.Count > 0)
+        {
+            b.Line();
+            b.Line("**Kept images the lifecycle policy would expire or archive**");
+            b.Line();
+            List(report.LifecycleConflicts.Select(c => Escape(c.ToString())).ToList(), b.Line, "- ");
+        }
+
         MarkdownWarnings(b, report.Warnings);
     }
 
@@ -412,6 +434,23 @@ public static class ReportRenderer
             ["status"] = p.Status.ToString(),
             ["reason"] = p.Reason.ToString(),
             ["protection"] = Decisions.ProtectionDescription.Describe(p),
+        }).ToArray()),
+        ["restored"] = new JsonArray(report.Restored.Select(r => (JsonNode)new JsonObject
+        {
+            ["digest"] = r.Digest,
+            ["tags"] = new JsonArray(r.Tags.Select(t => (JsonNode)t!).ToArray()),
+            ["outcome"] = r.Outcome.ToString(),
+            ["failureCode"] = r.FailureCode,
+        }).ToArray()),
+        ["lifecycleConflicts"] = new JsonArray(report.LifecycleConflicts.Select(c => (JsonNode)new JsonObject
+        {
+            ["digest"] = c.Digest,
+            ["tags"] = new JsonArray(c.Tags.Select(t => (JsonNode)t!).ToArray()),
+            ["rulePriority"] = c.RulePriority,
+            ["rule"] = c.RuleDescription,
+            ["action"] = c.Action.ToString(),
+            ["targetStorageClass"] = c.TargetStorageClass?.ToString(),
+            ["keptBecause"] = c.Reason,
         }).ToArray()),
         ["protected"] = new JsonArray(report.Protected.Select(p => (JsonNode)new JsonObject
         {

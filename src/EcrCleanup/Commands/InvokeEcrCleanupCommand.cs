@@ -4,8 +4,10 @@ using EcrCleanup.Commands.Infrastructure;
 using EcrCleanup.Commands.Validation;
 using EcrCleanup.Decisions;
 using EcrCleanup.Deletion;
+using EcrCleanup.Model;
 using EcrCleanup.Plans;
 using EcrCleanup.Reporting;
+using EcrCleanup.Restore;
 
 namespace EcrCleanup.Commands;
 
@@ -55,6 +57,20 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PlanPath { get; set; }
 
+    /// <summary>ECR's standard storage price per GB-month the report's saving is estimated at. Default: 0.10 (published).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 100.0)]
+    public decimal StandardPricePerGbMonth { get; set; } = StoragePrices.Published.StandardPerGbMonth;
+
+    /// <summary>ECR's archive storage price per GB-month the report's saving is estimated at. Default: 0.10 (published, the first 150 TB a month; 0.07 beyond).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 100.0)]
+    public decimal ArchivePricePerGbMonth { get; set; } = StoragePrices.Published.ArchivePerGbMonth;
+
+    /// <summary>Restore the images something runs that are archived (they cannot be pulled), during the run.</summary>
+    [Parameter]
+    public SwitchParameter RestoreDeployed { get; set; }
+
     /// <summary>How long the plan written to -PlanPath may be applied, from when it was decided. Default: 7 days.</summary>
     [Parameter]
     [ValidatePlanValidFor]
@@ -87,7 +103,13 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
     protected override async Task EndProcessingAsync()
     {
         var names = RepositoryNames;
-        var options = new DeletionOptions { DryRun = _dryRun, MaxDeleteCount = MaxDeleteCount, MaxDeletePercent = MaxDeletePercent };
+        var options = new DeletionOptions
+        {
+            DryRun = _dryRun,
+            MaxDeleteCount = MaxDeleteCount,
+            MaxDeletePercent = MaxDeletePercent,
+            Prices = new StoragePrices(StandardPricePerGbMonth, ArchivePricePerGbMonth),
+        };
         if (names.Count > 1)
         {
             await CleanSeveralAsync(names, options).ConfigureAwait(false);
@@ -111,7 +133,7 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
                 throw;
             }
         }).ConfigureAwait(false);
-        await WriteAsync(report, ReportRenderer.Render, ReportRenderer.Markdown).ConfigureAwait(false);
+        await WriteAsync(await RestoreNotPullableAsync(report).ConfigureAwait(false), ReportRenderer.Render, ReportRenderer.Markdown).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -140,7 +162,41 @@ public sealed class InvokeEcrCleanupCommand : DecisionCmdletBase
         var report = await CallServicesAsync(string.Join(", ", names), () => run.RunAsync(names, options,
             repository => CreateDeletionCallbacks(repository, _dryRun, Force, _journalPath), Decided,
             failure => Error(ErrorRecords.RepositoryNotCleaned(failure)), CancelToken)).ConfigureAwait(false);
-        await WriteAsync(report, ReportRenderer.Render, ReportRenderer.Markdown).ConfigureAwait(false);
+        var sections = new List<CleanupReport>();
+        foreach (var section in report.Repositories)
+        {
+            sections.Add(await RestoreNotPullableAsync(section).ConfigureAwait(false));
+        }
+
+        await WriteAsync(report with { Repositories = sections }, ReportRenderer.Render, ReportRenderer.Markdown).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// With -RestoreDeployed: restores the archived images something runs (ShouldProcess per image, unless -Force;
+    /// "What if" in a dry run) without waiting for them, and adds what became of each to the report.
+    /// </summary>
+    private async Task<CleanupReport> RestoreNotPullableAsync(CleanupReport report)
+    {
+        var archived = report.NotPullable.Where(p => p.Status == ImageStatus.Archived).Select(p => new ImageToRestore(p.Repository, p.Digest, p.Tags)).ToList();
+        if (!RestoreDeployed || archived.Count == 0)
+        {
+            return report;
+        }
+
+        var whatIf = WhatIfRequested();
+        Task<IReadOnlyList<bool>> Confirm(IReadOnlyList<EcrImage> images) =>
+            _dryRun && !whatIf ? Task.FromResult<IReadOnlyList<bool>>(images.Select(_ => false).ToArray())
+            : Force && !whatIf ? Task.FromResult<IReadOnlyList<bool>>(images.Select(_ => true).ToArray())
+            : ShouldProcessAsync(images.Select(i => (i.ToString(), "Restore image")).ToArray());
+
+        var restorer = new ImageRestorer(Clients.CreateEcr(), TimeProvider.System);
+        var restored = await CallServicesAsync(report.Repository, () => restorer.RestoreAsync(archived, new RestoreOptions { DryRun = _dryRun }, new RestoreCallbacks(Confirm), CancelToken)).ConfigureAwait(false);
+        foreach (var result in restored.Where(r => r.FailureCode is not null))
+        {
+            Error(ErrorRecords.RestoreFailed(result));
+        }
+
+        return report with { Restored = restored };
     }
 
     /// <summary>Before anything is deleted: the warnings, and the plan to -PlanPath.</summary>

@@ -7,7 +7,7 @@ using EcrCleanup.Plans;
 namespace EcrCleanup.Commands;
 
 /// <summary>
-/// <para type="synopsis">Deletes the cleanup candidates piped to it from ECR, after reading and deciding their repository again.</para>
+/// <para type="synopsis">Deletes (or archives) the cleanup candidates piped to it from ECR, after reading and deciding their repository again.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "EcrCleanupCandidate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(DeletionResult))]
@@ -27,7 +27,14 @@ public sealed class RemoveEcrCleanupCandidateCommand : AwsCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Write a result (Deleted, Failed, Skipped, WouldDelete) for every candidate.</summary>
+    /// <summary>
+    /// Archive the candidates (UpdateImageStorageClass to ARCHIVE) instead of deleting them, whatever the policy they
+    /// were decided with; archived candidates are still deleted once their archive window is over.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Archive { get; set; }
+
+    /// <summary>Write a result (Deleted, Archived, Failed, Skipped, WouldDelete, WouldArchive) for every candidate.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -76,7 +83,8 @@ public sealed class RemoveEcrCleanupCandidateCommand : AwsCmdletBase
         var options = new DeletionOptions { DryRun = WhatIfRequested(), MaxDeleteCount = MaxDeleteCount, MaxDeletePercent = MaxDeletePercent };
         foreach (var plan in _candidates.GroupBy(c => c.Settings!))
         {
-            var run = CreateRun(plan.Key, null, "The candidates were decided with GitHub, and deciding them again reads it: set GITHUB_TOKEN to a token that can read pull requests, commits and deployments.");
+            var settings = Archive ? plan.Key with { Policy = plan.Key.Policy with { Archive = true } } : plan.Key;
+            var run = CreateRun(settings, null, "The candidates were decided with GitHub, and deciding them again reads it: set GITHUB_TOKEN to a token that can read pull requests, commits and deployments.");
             var callbacks = CreateDeletionCallbacks(plan.Key.RepositoryName, options.DryRun, Force, _journalPath);
             var results = await CallServicesAsync(plan.Key.RepositoryName, () => run.ApplyAsync(plan.ToList(), options, callbacks, CancelToken)).ConfigureAwait(false);
             foreach (var result in results.Where(_ => PassThru))

@@ -90,8 +90,8 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
     /// <summary>What the command reads and decides with, checked in BeginProcessing: bad values stop the command before any AWS call.</summary>
     protected CleanupSettings Settings { get; private set; } = null!;
 
-    /// <summary>The minimum age a cmdlet decides with; null for cmdlets that do not decide on age.</summary>
-    protected virtual double? MinImageAgeHoursSetting => null;
+    /// <summary>The policy with what only the cmdlets that decide every image set (the minimum age, archiving); as it is for the others.</summary>
+    protected virtual CleanupPolicy Decides(CleanupPolicy policy) => policy;
 
     protected override async Task BeginProcessingAsync()
     {
@@ -160,7 +160,7 @@ public abstract class CleanupSettingsCmdletBase : AwsCmdletBase
                 TagPattern = TagPattern,
                 LatestTagPattern = LatestTagPattern,
             };
-            return MinImageAgeHoursSetting is { } hours ? policy with { MinImageAgeHours = hours } : policy;
+            return Decides(policy);
         }
         catch (ArgumentException e)
         {

@@ -181,7 +181,12 @@ internal sealed partial class ProtectionWorld : IEcrClient, ICloudFormationClien
         return Task.FromResult(new StorageClassUpdate(digest, status));
     }
 
-    public Task<LifecyclePolicy?> GetLifecyclePolicyAsync(string repositoryName, CancellationToken cancellationToken) => throw new NotSupportedException();
+    /// <summary>No repository of this world has a lifecycle policy.</summary>
+    public Task<LifecyclePolicy?> GetLifecyclePolicyAsync(string repositoryName, CancellationToken cancellationToken)
+    {
+        Call("ECR:GetLifecyclePolicy");
+        return Task.FromResult<LifecyclePolicy?>(null);
+    }
 
     public Task<LifecyclePreviewStatus> StartLifecyclePolicyPreviewAsync(string repositoryName, string? policyText, CancellationToken cancellationToken) => throw new NotSupportedException();
 
