@@ -88,7 +88,7 @@ Describe 'Remove-EcrCleanupCandidate' {
 
     It 'declares only the parameters it uses' {
         $own = (Get-Command Remove-EcrCleanupCandidate).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }
-        $own | Sort-Object | Should -Be @('Credential', 'EndpointUrl', 'Force', 'InputObject', 'JournalPath', 'MaxDeleteCount', 'MaxDeletePercent', 'PassThru', 'ProfileLocation', 'ProfileName', 'Region')
+        $own | Sort-Object | Should -Be @('Archive', 'Credential', 'EndpointUrl', 'Force', 'InputObject', 'JournalPath', 'MaxDeleteCount', 'MaxDeletePercent', 'PassThru', 'ProfileLocation', 'ProfileName', 'Region')
     }
 
     It 'reports ImageReferencedByManifestList as an error per image and goes on' {

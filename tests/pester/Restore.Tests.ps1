@@ -63,10 +63,10 @@ Describe 'Restore-EcrCleanupImage' {
         ($results | Format-Table | Out-String) | Should -Match 'AlreadyActive\s+Active\s+app'
     }
 
-    It 'takes the images Get-EcrCleanupImage lists (active ones only), and restores none of them' {
-        $results = Get-EcrCleanupImage -RepositoryName app | Restore-EcrCleanupImage -Force -PassThru
-        $results.Digest | Should -Be @(Get-TestDigest 'live')
-        $results.Outcome | Should -Be 'AlreadyActive'
+    It 'takes the images Get-EcrCleanupImage lists (every storage class), and restores the archived ones' {
+        $results = Get-EcrCleanupImage -RepositoryName app | Restore-EcrCleanupImage -WhatIf -PassThru
+        $results | Where-Object Digest -EQ (Get-TestDigest 'live') | ForEach-Object { "$($_.Outcome)" } | Should -Be 'AlreadyActive'
+        $results | Where-Object Digest -EQ (Get-TestDigest 'old-2') | ForEach-Object { "$($_.Outcome)" } | Should -Be 'WouldRestore'
         Get-CallCount $sandbox 'ecr:UpdateImageStorageClass' | Should -Be 0
     }
 

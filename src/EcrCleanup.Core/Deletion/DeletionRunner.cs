@@ -139,19 +139,24 @@ public sealed class DeletionRunner
     private void CheckLimits(string repository, IReadOnlyList<CleanupAction> actions, IEnumerable<EcrImage> images)
     {
         var count = actions.Count;
-        var what = string.Create(CultureInfo.InvariantCulture, $"{actions.Count(a => a == CleanupAction.Delete)} to delete, {actions.Count(a => a == CleanupAction.Archive)} to archive");
+        var archiving = actions.Contains(CleanupAction.Archive);
+        var (done, nothing) = archiving
+            ? (string.Create(CultureInfo.InvariantCulture, $"deleted or archived ({actions.Count(a => a == CleanupAction.Delete)} to delete, {actions.Count(a => a == CleanupAction.Archive)} to archive)"), "deleted or archived")
+            : ("deleted", "deleted");
         if (_options.MaxDeleteCount is { } maxCount && count > maxCount)
         {
-            throw new DeletionLimitException($"{count} images of '{repository}' would be deleted or archived ({what}), more than -MaxDeleteCount {maxCount}. Nothing was deleted or archived. Check the plan with -WhatIf, then raise the limit if it is right.");
+            throw new DeletionLimitException($"{count} images of '{repository}' would be {done}, more than -MaxDeleteCount {maxCount}. Nothing was {nothing}. Check the plan with -WhatIf, then raise the limit if it is right.");
         }
 
         var byStatus = images.GroupBy(i => i.Status).ToDictionary(g => g.Key, g => g.Count());
         var total = byStatus.Values.Sum();
         var percent = total == 0 ? 0 : count * 100.0 / total;
+        var held = byStatus.Count == 1 && byStatus.ContainsKey(ImageStatus.Active) ? string.Empty : string.Create(CultureInfo.InvariantCulture,
+            $"; of them {byStatus.GetValueOrDefault(ImageStatus.Active)} active, {byStatus.GetValueOrDefault(ImageStatus.Archived)} archived and {byStatus.GetValueOrDefault(ImageStatus.Activating)} being restored");
         if (_options.MaxDeletePercent is { } maxPercent && percent > maxPercent)
         {
             throw new DeletionLimitException(string.Create(CultureInfo.InvariantCulture,
-                $"{count} of {total} images of '{repository}' ({percent:0.#}%; {what}; the repository holds {byStatus.GetValueOrDefault(ImageStatus.Active)} active, {byStatus.GetValueOrDefault(ImageStatus.Archived)} archived and {byStatus.GetValueOrDefault(ImageStatus.Activating)} activating images) would be deleted or archived, more than -MaxDeletePercent {maxPercent}. Nothing was deleted or archived. Check the plan with -WhatIf, then raise the limit if it is right."));
+                $"{count} of {total} images of '{repository}' ({percent:0.#}%{held}) would be {done}, more than -MaxDeletePercent {maxPercent}. Nothing was {nothing}. Check the plan with -WhatIf, then raise the limit if it is right."));
         }
     }
 

@@ -80,7 +80,7 @@ public static class LifecycleGuard
         }
 
         var protectedKept = new Dictionary<string, CleanupCandidate>(StringComparer.Ordinal);
-        foreach (var candidate in decisions.Where(c => !c.IsDelete && c.Protections.Count > 0 && c.Repository == check.Repository))
+        foreach (var candidate in decisions.Where(c => !c.IsCandidate && c.Protections.Count > 0 && c.Repository == check.Repository))
         {
             protectedKept.TryAdd(candidate.Digest, candidate);
         }

@@ -20,7 +20,7 @@ public sealed class GetEcrCleanupCandidateCommand : DecisionCmdletBase
     [Parameter(ValueFromPipeline = true)]
     public PSObject[]? InputObject { get; set; }
 
-    /// <summary>Emit every image with its decision, not only the ones to delete.</summary>
+    /// <summary>Emit every image with its decision, not only the ones to delete or archive.</summary>
     [Parameter]
     public SwitchParameter IncludeKept { get; set; }
 
@@ -53,8 +53,8 @@ public sealed class GetEcrCleanupCandidateCommand : DecisionCmdletBase
             }
 
             var candidates = decisions.Candidates;
-            Verbose($"{decisions.Evidence.Repository.Name}: {candidates.Count(c => c.IsDelete)} of {candidates.Count} images to delete");
-            foreach (var candidate in candidates.Where(c => IncludeKept || c.IsDelete))
+            Verbose($"{decisions.Evidence.Repository.Name}: {candidates.Count(c => c.IsDelete)} of {candidates.Count} images to delete, {candidates.Count(c => c.IsArchive)} to archive");
+            foreach (var candidate in candidates.Where(c => IncludeKept || c.IsCandidate))
             {
                 Emit(candidate);
             }
