@@ -13,11 +13,19 @@ using EcrCleanup.Model;
 namespace EcrCleanup.Plans;
 
 /// <summary>
-/// A reviewed plan: the deletions one decision made for one repository of one account and region, the settings it was
-/// decided with, when it was decided and until when it may be applied, and a fingerprint of all of it (SHA-256 over its
-/// canonical JSON) that shows whether the file was edited. Applying it decides every image again: the plan only ever
-/// narrows what the fresh decision deletes. It holds no secret.
+/// A reviewed plan: the candidates one decision made for one repository of one account and region (each deleted or
+/// archived, with its storage status), the settings it was decided with, when it was decided and until when it may be
+/// applied, and a fingerprint of all of it (SHA-256 over its canonical JSON) that shows whether the file was edited.
+/// Applying it decides every image again: the plan only ever narrows what the fresh decision deletes or archives. It
+/// holds no secret.
 /// </summary>
+/// <remarks>
+/// Format 1 gained the policy's <c>archive</c> and <c>deleteArchivedAfterDays</c> and each image's <c>action</c>,
+/// <c>status</c> and <c>lastArchivedAt</c> with archive mode. They are optional: a member left out means what plans
+/// written before them meant (delete, 90 days, Delete, Active, never archived), and the canonical JSON leaves out a
+/// member at that value, so those plans read back with their fingerprint. A module older than them refuses a plan that
+/// has them (a member it does not know is unreadable), so it never deletes what a plan archives.
+/// </remarks>
 public sealed partial class CleanupPlan
 {
     /// <summary>The version of the file format this module writes and reads.</summary>
@@ -58,7 +66,7 @@ public sealed partial class CleanupPlan
     /// <summary>What the plan was decided with (no secrets): it is decided again with these.</summary>
     public CleanupSettings Settings { get; }
 
-    /// <summary>The images to delete, by digest.</summary>
+    /// <summary>The images to delete or archive, by digest.</summary>
     public IReadOnlyList<PlannedImage> Images { get; }
 
     /// <summary><c>sha256:&lt;64 hex&gt;</c> over the canonical JSON of everything above.</summary>
@@ -67,7 +75,7 @@ public sealed partial class CleanupPlan
     /// <summary>True for how long a plan may stay valid: more than zero, at most <see cref="MaxValidFor"/>.</summary>
     public static bool IsValidFor(TimeSpan validFor) => validFor > TimeSpan.Zero && validFor <= MaxValidFor;
 
-    /// <summary>The plan of one decision: the candidates it deletes (kept ones are left out), valid for <paramref name="validFor"/> from when they were decided.</summary>
+    /// <summary>The plan of one decision: the candidates it deletes or archives (kept ones are left out), valid for <paramref name="validFor"/> from when they were decided.</summary>
     /// <param name="registryId">The account of the repository, as ECR DescribeRepositories gave it.</param>
     /// <param name="now">The decision's time when there are no candidates.</param>
     /// <exception cref="PlanException">The plan would already have expired (<see cref="PlanException.InvalidInput"/>).</exception>
@@ -88,7 +96,7 @@ public sealed partial class CleanupPlan
                 $"The candidates were decided at {decidedAt:u}, so a plan valid for {validFor} would have expired at {expiresAt:u}. Decide again (Get-EcrCleanupCandidate), or give a longer -ValidFor. No plan was written."));
         }
 
-        var images = candidates.Where(c => c.IsDelete).Select(PlannedImage.Of).OrderBy(i => i.Digest, StringComparer.Ordinal).ToList();
+        var images = candidates.Where(c => c.IsCandidate).Select(PlannedImage.Of).OrderBy(i => i.Digest, StringComparer.Ordinal).ToList();
         var plan = new CleanupPlan(settings, registryId, decidedAt, expiresAt, images);
 
         // What is written leaves the process, so it is masked like every report and journal; the fingerprint is that of
@@ -148,7 +156,7 @@ public sealed partial class CleanupPlan
     /// <summary>The plan as its file holds it: indented JSON, the fingerprint last.</summary>
     public string ToJson() => JsonSerializer.Serialize(ToDocument(Fingerprint), Written);
 
-    /// <summary>The images to delete as candidates, to be decided again and deleted by Remove-EcrCleanupCandidate.</summary>
+    /// <summary>The images to delete or archive as candidates, to be decided again, then deleted or archived, by Remove-EcrCleanupCandidate.</summary>
     /// <param name="path">The file the plan was read from, named when applying it is refused.</param>
     public IReadOnlyList<CleanupCandidate> ToCandidates(string path)
     {
@@ -168,10 +176,35 @@ public sealed partial class CleanupPlan
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"Plan for {Repository} (account {RegistryId}, {Region}): {Images.Count} image(s) to delete, decided {DecidedAt:u}, expires {ExpiresAt:u}, {Fingerprint}");
+        $"Plan for {Repository} (account {RegistryId}, {Region}): {Images.Count(i => i.Action == CleanupAction.Delete)} image(s) to delete{Archived()}, decided {DecidedAt:u}, expires {ExpiresAt:u}, {Fingerprint}");
 
-    private static string FingerprintOf(PlanDocument content) =>
-        "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(content, Canonical)))).ToLowerInvariant();
+    private string Archived() => Settings.Policy.Archive || Images.Any(i => i.Action == CleanupAction.Archive)
+        ? string.Create(CultureInfo.InvariantCulture, $", {Images.Count(i => i.Action == CleanupAction.Archive)} to archive")
+        : string.Empty;
+
+    /// <summary>
+    /// The fingerprint of what the plan means: a member at the value its absence means is left out, so a plan written before
+    /// archive mode has the fingerprint it was written with, and writing or leaving out such a member changes nothing.
+    /// </summary>
+    private static string FingerprintOf(PlanDocument content)
+    {
+        var canonical = content with
+        {
+            Policy = content.Policy is { } policy
+                ? policy with
+                {
+                    Archive = policy.Archive is true ? true : null,
+                    DeleteArchivedAfterDays = policy.DeleteArchivedAfterDays is CleanupPolicy.DefaultDeleteArchivedAfterDays ? null : policy.DeleteArchivedAfterDays,
+                }
+                : null,
+            Images = content.Images?.Select(i => i with
+            {
+                Action = i.Action is CleanupAction.Delete ? null : i.Action,
+                Status = i.Status is ImageStatus.Active ? null : i.Status,
+            }).ToList(),
+        };
+        return "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(canonical, Canonical)))).ToLowerInvariant();
+    }
 
     private static PlanDocument Deserialize(string json, string errorId)
     {
@@ -220,6 +253,8 @@ public sealed partial class CleanupPlan
                     MinImageAgeHours = policy.MinImageAgeHours,
                     TagPattern = policy.TagPattern,
                     LatestTagPattern = policy.LatestTagPattern,
+                    Archive = policy.Archive ?? false,
+                    DeleteArchivedAfterDays = policy.DeleteArchivedAfterDays ?? CleanupPolicy.DefaultDeleteArchivedAfterDays,
                 },
             };
             if (!RegistryIdPattern().IsMatch(document.RegistryId ?? string.Empty))
@@ -253,9 +288,16 @@ public sealed partial class CleanupPlan
             throw new ArgumentException($"'{image.Digest}' is not an image digest (sha256: and 64 lowercase hex digits).");
         }
 
-        if (!PlannedImage.Deletes(Defined(image.Rule, "rule")) || Defined(image.Category, "category") == CandidateCategory.None)
+        var action = Defined(image.Action ?? CleanupAction.Delete, "action");
+        var status = Defined(image.Status ?? ImageStatus.Active, "status");
+        if (action == CleanupAction.Keep || !PlannedImage.MakesCandidate(Defined(image.Rule, "rule")) || Defined(image.Category, "category") == CandidateCategory.None)
         {
-            throw new ArgumentException($"{image.Digest} is not a deletion (rule {image.Rule}, category {image.Category}); a plan lists only the images it deletes.");
+            throw new ArgumentException($"{image.Digest} is neither deleted nor archived (action {action}, rule {image.Rule}, category {image.Category}); a plan lists only the images it deletes or archives.");
+        }
+
+        if (action == CleanupAction.Archive && status != ImageStatus.Active)
+        {
+            throw new ArgumentException($"{image.Digest} is to be archived, and is {status}: only an active image is archived.");
         }
 
         if (image.Tags is null || image.Tags.Any(string.IsNullOrEmpty) || image.SizeBytes < 0)
@@ -263,7 +305,11 @@ public sealed partial class CleanupPlan
             throw new ArgumentException($"{image.Digest} has an empty tag or a negative size.");
         }
 
-        return new PlannedImage(image.Digest!, image.Tags, image.PushedAt, image.SizeBytes, image.Rule, image.Category, Required(image.Reason, "reason"));
+        return new PlannedImage(image.Digest!, image.Tags, image.PushedAt, image.SizeBytes, action, image.Rule, image.Category, Required(image.Reason, "reason"))
+        {
+            Status = status,
+            LastArchivedAt = image.LastArchivedAt,
+        };
     }
 
     private static string Required(string? value, string name) =>
@@ -290,6 +336,8 @@ public sealed partial class CleanupPlan
             MinImageAgeHours = Settings.Policy.MinImageAgeHours,
             TagPattern = Settings.Policy.TagPattern,
             LatestTagPattern = Settings.Policy.LatestTagPattern,
+            Archive = Settings.Policy.Archive,
+            DeleteArchivedAfterDays = Settings.Policy.DeleteArchivedAfterDays,
         },
         Settings = new SettingsDocument
         {
@@ -308,9 +356,12 @@ public sealed partial class CleanupPlan
             Tags = i.Tags,
             PushedAt = i.PushedAt,
             SizeBytes = i.SizeBytes,
+            Action = i.Action,
             Rule = i.Rule,
             Category = i.Category,
             Reason = i.Reason,
+            Status = i.Status,
+            LastArchivedAt = i.LastArchivedAt,
         }).ToList(),
         Fingerprint = fingerprint,
     };
@@ -372,6 +423,14 @@ public sealed partial class CleanupPlan
         public required string TagPattern { get; init; }
 
         public required string LatestTagPattern { get; init; }
+
+        /// <summary>Null (left out) in a plan written before archive mode: delete.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public bool? Archive { get; init; }
+
+        /// <summary>Null (left out) in a plan written before archive mode: 90 days.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public double? DeleteArchivedAfterDays { get; init; }
     }
 
     private sealed record SettingsDocument
@@ -404,10 +463,22 @@ public sealed partial class CleanupPlan
 
         public required long? SizeBytes { get; init; }
 
+        /// <summary>Null (left out) in a plan written before archive mode: Delete.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public CleanupAction? Action { get; init; }
+
         public required CleanupRule Rule { get; init; }
 
         public required CandidateCategory Category { get; init; }
 
         public required string? Reason { get; init; }
+
+        /// <summary>Null (left out) in a plan written before archive mode: Active.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public ImageStatus? Status { get; init; }
+
+        /// <summary>Null (left out) when the image was never archived.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public DateTimeOffset? LastArchivedAt { get; init; }
     }
 }

@@ -8,7 +8,7 @@ using EcrCleanup.Plans;
 namespace EcrCleanup.Commands;
 
 /// <summary>
-/// <para type="synopsis">Writes the deletions of Get-EcrCleanupCandidate to a plan file, to review and apply later.</para>
+/// <para type="synopsis">Writes what Get-EcrCleanupCandidate would delete or archive to a plan file, to review and apply later.</para>
 /// </summary>
 [Cmdlet(VerbsData.Export, "EcrCleanupPlan")]
 [OutputType(typeof(CleanupPlan))]
@@ -21,7 +21,7 @@ public sealed class ExportEcrCleanupPlanCommand : AsyncPSCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
-    /// <summary>The candidates, from Get-EcrCleanupCandidate: the ones to delete make the plan.</summary>
+    /// <summary>The candidates, from Get-EcrCleanupCandidate: the ones to delete or archive make the plan.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public CleanupCandidate[] InputObject { get; set; } = Array.Empty<CleanupCandidate>();
 

@@ -8,7 +8,7 @@ using EcrCleanup.Plans;
 namespace EcrCleanup.Commands;
 
 /// <summary>
-/// <para type="synopsis">Reads a plan file, checks that it is unedited and for the repository meant, and writes its deletions as candidates.</para>
+/// <para type="synopsis">Reads a plan file, checks that it is unedited and for the repository meant, and writes what it deletes or archives as candidates.</para>
 /// </summary>
 [Cmdlet(VerbsData.Import, "EcrCleanupPlan")]
 [OutputType(typeof(CleanupCandidate))]

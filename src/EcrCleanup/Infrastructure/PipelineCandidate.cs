@@ -9,15 +9,16 @@ namespace EcrCleanup.Commands.Infrastructure;
 
 /// <summary>
 /// A candidate from the pipeline: the module's own as it is, and a deserialized one (Import-Clixml, a remote session)
-/// made again from what deciding it again and deleting it need: its digest, tags and decision, the account and the
-/// settings it was decided with, and its plan file's expiry.
+/// made again from what deciding it again and deleting or archiving it need: its digest, tags, storage status and
+/// decision, the account and the settings it was decided with, and its plan file's expiry. What a candidate serialized
+/// before archive mode does not have means what it meant then: an active image, a policy that deletes.
 /// </summary>
 internal static class PipelineCandidate
 {
     /// <summary>The type name PowerShell gives a candidate: what Export-Clixml records, and what the type data names.</summary>
     public const string TypeName = "EcrCleanup.Model.CleanupCandidate";
 
-    /// <summary>How deep Export-Clixml goes into a candidate: the candidate, its settings, their policy, the policy's values.</summary>
+    /// <summary>How deep Export-Clixml goes into a candidate: the candidate, its settings, their policy, the policy's values (and its image, the image's times, their ticks).</summary>
     public const int SerializationDepth = 3;
 
     private const string DeserializedTypeName = "Deserialized." + TypeName;
@@ -39,11 +40,16 @@ internal static class PipelineCandidate
         try
         {
             var settings = SettingsOf(Nested(item, "Settings"));
+            var ecrImage = Nested(item, "Image");
             var image = new PlannedImage(Text(item, "Digest"), Texts(item, "Tags"), Time(item, "PushedAt"), Optional<long>(item, "SizeBytes"),
-                Choice<CleanupRule>(item, "Rule"), Choice<CandidateCategory>(item, "Category"), Text(item, "Reason"));
+                Choice<CleanupAction>(item, "Action"), Choice<CleanupRule>(item, "Rule"), Choice<CandidateCategory>(item, "Category"), Text(item, "Reason"))
+            {
+                Status = Value(ecrImage, "Status") is null ? ImageStatus.Active : Choice<ImageStatus>(ecrImage, "Status"),
+                LastArchivedAt = Value(ecrImage, "LastArchivedAt") is null ? null : Time(ecrImage, "LastArchivedAt"),
+            };
             var plan = Value(item, "Plan") is null ? null : Nested(item, "Plan");
             var origin = plan is null ? null : new PlanOrigin(Text(plan, "Path"), Text(plan, "Fingerprint"), Time(plan, "ExpiresAt"));
-            return image.ToCandidate(settings, Value(Nested(item, "Image"), "RegistryId") as string, Time(item, "DecidedAt"), origin);
+            return image.ToCandidate(settings, Value(ecrImage, "RegistryId") as string, Time(item, "DecidedAt"), origin);
         }
         catch (ArgumentException e)
         {
@@ -71,6 +77,8 @@ internal static class PipelineCandidate
                 MinImageAgeHours = Required<double>(policy, "MinImageAgeHours"),
                 TagPattern = Text(policy, "TagPattern"),
                 LatestTagPattern = Text(policy, "LatestTagPattern"),
+                Archive = Value(policy, "Archive") is not null && Required<bool>(policy, "Archive"),
+                DeleteArchivedAfterDays = Optional<double>(policy, "DeleteArchivedAfterDays") ?? CleanupPolicy.DefaultDeleteArchivedAfterDays,
             },
         };
     }

@@ -42,7 +42,7 @@ public class CleanupPlanTests
 
     private static CleanupSettings Settings => new(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = 2 } };
 
-    private CleanupRun Run() => new(Settings, new CleanupServices(world, world, world, world, world, world, world, new ServiceCallRecorder()), TimeProvider.System);
+    private CleanupRun Run(CleanupSettings? settings = null) => new(settings ?? Settings, new CleanupServices(world, world, world, world, world, world, world, new ServiceCallRecorder()), TimeProvider.System);
 
     private async Task<IReadOnlyList<CleanupCandidate>> DecideAsync() => (await Run().DecideAsync(null, CancellationToken.None)).Candidates;
 
@@ -97,6 +97,11 @@ public class CleanupPlanTests
         { "the account", d => d["registryId"] = "210987654321" },
         { "the region", d => d["region"] = "us-east-1" },
         { "the fingerprint", d => d["fingerprint"] = "sha256:" + new string('0', 64) },
+        { "an action", d => d["images"]![0]!["action"] = "Archive" },
+        { "archive mode", d => d["policy"]!["archive"] = true },
+        { "the archive window", d => d["policy"]!["deleteArchivedAfterDays"] = 30 },
+        { "a status", d => d["images"]![0]!["status"] = "Archived" },
+        { "when it was archived", d => d["images"]![0]!["lastArchivedAt"] = DateTimeOffset.UtcNow.AddDays(-100).ToString("O") },
     };
 
     [Theory]
@@ -109,6 +114,106 @@ public class CleanupPlanTests
 
         Assert.True(e.ErrorId == PlanException.Modified, $"{what}: {e.ErrorId}");
         Assert.Contains("edited after it was made", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_plan_of_a_policy_that_archives_keeps_the_policy_and_each_images_action_and_status_and_is_applied_as_decided()
+    {
+        var archivedAt = DateTimeOffset.UtcNow.AddDays(-40);
+        var index = world.Images.FindIndex(i => i.Digest == old.Digest);
+        world.Images[index] = world.Images[index] with { Status = ImageStatus.Archived, LastArchivedAt = archivedAt };
+        var archiving = Settings with { Policy = Settings.Policy with { Archive = true, DeleteArchivedAfterDays = 30 } };
+        var decided = (await Run(archiving).DecideAsync(null, CancellationToken.None)).Candidates.Where(c => c.IsCandidate).OrderBy(c => c.Digest, StringComparer.Ordinal).ToList();
+
+        var json = CleanupPlan.FromCandidates(decided, Week, DateTimeOffset.UtcNow).ToJson();
+        var read = CleanupPlan.Parse(json);
+        var fromFile = read.ToCandidates("plan.json");
+
+        Assert.Equal(new[] { (c2.Digest, CleanupAction.Archive), (old.Digest, CleanupAction.Delete), (untagged.Digest, CleanupAction.Archive) }.OrderBy(d => d.Digest, StringComparer.Ordinal),
+            decided.Select(c => (c.Digest, c.Action)));
+        Assert.Equal(archiving, read.Settings);
+        Assert.Contains("\"archive\": true", json, StringComparison.Ordinal);
+        Assert.Contains("\"deleteArchivedAfterDays\": 30", json, StringComparison.Ordinal);
+        Assert.Equal(decided.Select(c => (c.Digest, c.Action, c.Rule, c.Status, c.Image.LastArchivedAt, c.Reason)),
+            fromFile.Select(c => (c.Digest, c.Action, c.Rule, c.Status, c.Image.LastArchivedAt, c.Reason)));
+        Assert.Contains("1 image(s) to delete, 2 to archive", read.ToString(), StringComparison.Ordinal);
+
+        var results = await Run(archiving).ApplyAsync(fromFile, new DeletionOptions(), Yes(), CancellationToken.None);
+
+        Assert.Equal(new[] { c2.Digest, untagged.Digest }.Order(StringComparer.Ordinal), results.Where(r => r.Outcome == DeletionOutcome.Archived).Select(r => r.Digest).Order(StringComparer.Ordinal));
+        Assert.Equal(old.Digest, results.Single(r => r.Outcome == DeletionOutcome.Deleted).Digest);
+    }
+
+    [Theory]
+    [InlineData("archive left out", "policy", "archive")]
+    [InlineData("an archive turned into a deletion", "images", "action")]
+    public async Task A_plan_of_a_policy_that_archives_edited_to_delete_is_refused(string what, string member, string name)
+    {
+        var archiving = Settings with { Policy = Settings.Policy with { Archive = true } };
+        var json = CleanupPlan.FromCandidates((await Run(archiving).DecideAsync(null, CancellationToken.None)).Candidates, Week, DateTimeOffset.UtcNow).ToJson();
+
+        var e = Assert.Throws<PlanException>(() => CleanupPlan.Parse(Edit(json, d => (member == "policy" ? d["policy"]! : d["images"]![0]!).AsObject().Remove(name))));
+
+        Assert.True(e.ErrorId == PlanException.Modified, $"{what}: {e.ErrorId}");
+    }
+
+    /// <summary>A plan as the module wrote it before archive mode: format 1 without archive, deleteArchivedAfterDays, action and status.</summary>
+    private const string PlanBeforeArchiveMode = """
+        {
+          "formatVersion": 1,
+          "repository": "app",
+          "registryId": "123456789012",
+          "region": "eu-west-2",
+          "decidedAt": "2025-12-18T02:00:00Z",
+          "expiresAt": "2025-12-25T02:00:00Z",
+          "policy": {
+            "productionRetentionCount": 15,
+            "minImageAgeHours": 24,
+            "tagPattern": "^(?<name>.+)-(?<sha>[0-9a-f]{7,40})$",
+            "latestTagPattern": "^(?<name>.+)-latest$"
+          },
+          "settings": {
+            "productionStackName": "HelpmatonProduction",
+            "pullRequestStackPrefix": "HelpmatonStagingPR",
+            "gitHubRepository": "djinilabs/helpmaton",
+            "productionEnvironment": "production",
+            "productionHistorySource": "Auto",
+            "skipEcs": false,
+            "throttleLimit": 32,
+            "maxHistoryPages": 20
+          },
+          "images": [
+            {
+              "digest": "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+              "tags": [
+                "lancedb-1234567"
+              ],
+              "pushedAt": "2025-12-13T22:00:00Z",
+              "sizeBytes": 1000,
+              "rule": "NotInUse",
+              "category": "OldPullRequestImage",
+              "reason": "Old image (100.0h old, not in use)"
+            }
+          ],
+          "fingerprint": "sha256:da93e21f74ddcf188c5482a811bce6f1ba0bcf417b96dc096a236e955272ed0a"
+        }
+        """;
+
+    [Fact]
+    public void A_plan_written_before_archive_mode_reads_back_with_its_fingerprint_and_deletes_as_it_did()
+    {
+        var plan = CleanupPlan.Parse(PlanBeforeArchiveMode);
+        var candidate = Assert.Single(plan.ToCandidates("old.json"));
+
+        Assert.Equal("sha256:da93e21f74ddcf188c5482a811bce6f1ba0bcf417b96dc096a236e955272ed0a", plan.Fingerprint);
+        Assert.Equal(CleanupPolicy.Default, plan.Settings.Policy);
+        Assert.Equal((CleanupAction.Delete, ImageStatus.Active, (DateTimeOffset?)null), (candidate.Action, candidate.Status, candidate.Image.LastArchivedAt));
+        Assert.Equal(PlanException.Modified, Assert.Throws<PlanException>(() => CleanupPlan.Parse(Edit(PlanBeforeArchiveMode, d => d["images"]![0]!["action"] = "Archive"))).ErrorId);
+
+        // The same decision made now says what it means in full, and has the same fingerprint.
+        var written = CleanupPlan.FromCandidates([candidate], Week, candidate.DecidedAt);
+        Assert.Equal(plan.Fingerprint, written.Fingerprint);
+        Assert.Contains("\"action\": \"Delete\"", written.ToJson(), StringComparison.Ordinal);
     }
 
     [Theory]

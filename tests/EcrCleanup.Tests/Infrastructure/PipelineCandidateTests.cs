@@ -27,9 +27,11 @@ public class PipelineCandidateTests
         Policy = new CleanupPolicy { ProductionRetentionCount = 7, MinImageAgeHours = 36.5, TagPattern = "^api-(?<sha>[0-9a-f]{7})$", LatestTagPattern = "^api-latest$" },
     };
 
+    private static EcrImage Image => new("team/api", Digest) { RegistryId = "123456789012", Tags = ["api-3f2a9c1", "release"], PushedAt = DecidedAt.AddHours(-80), SizeBytes = 123_456_789 };
+
     private static CleanupCandidate Candidate(CleanupAction action = CleanupAction.Delete, PlanOrigin? plan = null)
     {
-        var image = new EcrImage("team/api", Digest) { RegistryId = "123456789012", Tags = ["api-3f2a9c1", "release"], PushedAt = DecidedAt.AddHours(-80), SizeBytes = 123_456_789 };
+        var image = Image;
         return action == CleanupAction.Delete
             ? new CleanupCandidate(image, action, CleanupRule.NotInUse, "Old image (80.0h old, not in use)", 80) { Category = CandidateCategory.OldPullRequestImage, DecidedAt = DecidedAt, Settings = Settings, Plan = plan }
             : new CleanupCandidate(image, action, CleanupRule.UnknownTag, "Unknown tag release", 80) { DecidedAt = DecidedAt, Settings = Settings, Plan = plan };
@@ -78,6 +80,50 @@ public class PipelineCandidateTests
     }
 
     [Fact]
+    public void A_deserialized_candidate_of_a_policy_that_archives_is_made_again_with_its_action_and_its_images_status()
+    {
+        var archiving = Settings with { Policy = Settings.Policy with { Archive = true, DeleteArchivedAfterDays = 45.5 } };
+        var archivedAt = DecidedAt.AddDays(-50);
+        var toArchive = new CleanupCandidate(Image, CleanupAction.Archive, CleanupRule.NotInUse, "Old image (80.0h old, not in use)", 80)
+        {
+            Category = CandidateCategory.OldPullRequestImage,
+            DecidedAt = DecidedAt,
+            Settings = archiving,
+        };
+        var toDelete = new CleanupCandidate(Image with { Status = ImageStatus.Archived, LastArchivedAt = archivedAt }, CleanupAction.Delete, CleanupRule.NotInUse, "Old image (80.0h old, not in use); archived 50.0 days ago", 80)
+        {
+            Category = CandidateCategory.OldPullRequestImage,
+            DecidedAt = DecidedAt,
+            Settings = archiving,
+        };
+
+        var archive = PipelineCandidate.From(RoundTrip(toArchive));
+        var delete = PipelineCandidate.From(RoundTrip(toDelete));
+
+        Assert.Equal(archiving, archive.Settings);
+        Assert.Equal(archiving, delete.Settings);
+        Assert.Equal((CleanupAction.Archive, ImageStatus.Active, (DateTimeOffset?)null), (archive.Action, archive.Status, archive.Image.LastArchivedAt));
+        Assert.Equal((CleanupAction.Delete, ImageStatus.Archived, (DateTimeOffset?)archivedAt), (delete.Action, delete.Status, delete.Image.LastArchivedAt));
+    }
+
+    [Fact]
+    public void A_candidate_deserialized_before_archive_mode_is_an_active_image_of_a_policy_that_deletes()
+    {
+        var deserialized = RoundTrip(Candidate());
+        var image = (PSObject)deserialized.Properties["Image"].Value;
+        var policy = (PSObject)((PSObject)deserialized.Properties["Settings"].Value).Properties["Policy"].Value;
+        foreach (var (item, name) in new[] { (policy, "Archive"), (policy, "DeleteArchivedAfterDays"), (image, "Status"), (image, "LastArchivedAt"), (deserialized, "Status") })
+        {
+            item.Properties.Remove(name);
+        }
+
+        var candidate = PipelineCandidate.From(deserialized);
+
+        Assert.Equal(Settings, candidate.Settings);
+        Assert.Equal((CleanupAction.Delete, ImageStatus.Active, (DateTimeOffset?)null), (candidate.Action, candidate.Status, candidate.Image.LastArchivedAt));
+    }
+
+    [Fact]
     public void A_candidate_serialized_too_shallow_to_keep_its_policy_is_not_decidable_and_the_message_says_how_deep()
     {
         var shallow = RoundTrip(Candidate(), depth: 2);
@@ -105,6 +151,8 @@ public class PipelineCandidateTests
     [InlineData("Rule", "Untagged!")]
     [InlineData("Rule", "3")]
     [InlineData("Digest", "")]
+    [InlineData("Action", "Purge")]
+    [InlineData("Action", "Keep")]
     public void A_deserialized_candidate_with_a_value_it_cannot_use_is_not_decidable(string property, string value)
     {
         var deserialized = RoundTrip(Candidate());
