@@ -56,6 +56,27 @@ Describe 'Archive instead of delete, and restore' {
         }
     }
 
+    Context 'archiving from the pipeline and from a plan' {
+        BeforeEach { $sandbox = Start-EcrSandbox -Scenario (New-ArchiveScenario) }
+        AfterEach { Stop-EcrSandbox $sandbox }
+
+        It 'Remove-EcrCleanupCandidate -Archive archives what the candidates would delete' {
+            $results = Get-EcrCleanupCandidate @common -WarningAction SilentlyContinue | Remove-EcrCleanupCandidate -Archive -Force -PassThru -WarningAction SilentlyContinue
+            $results | Where-Object { $_.Candidate.IsCandidate } | ForEach-Object { "$($_.Outcome)/$($_.Action)" } | Sort-Object -Unique | Should -Be 'Archived/Archive'
+            foreach ($label in $candidates) { StatusOf $sandbox $label | Should -Be 'ARCHIVED' }
+        }
+
+        It 'a plan of an archiving run archives when applied, and shows it' {
+            $planPath = Join-Path $TestDrive 'plan.json'
+            $plan = Get-EcrCleanupCandidate @common -Archive -WarningAction SilentlyContinue | Export-EcrCleanupPlan $planPath -PassThru
+            "$plan" | Should -Match ': 0 image\(s\) to delete, 4 to archive,'
+            (Get-Content $planPath -Raw | ConvertFrom-Json).policy.archive | Should -BeTrue
+            $results = Import-EcrCleanupPlan $planPath -RepositoryName app | Remove-EcrCleanupCandidate -Force -PassThru -WarningAction SilentlyContinue
+            @($results | Where-Object Outcome -EQ 'Archived').Count | Should -Be 4
+            (State $sandbox).Count | Should -Be 18
+        }
+    }
+
     Context 'the two stages: archive now, delete after N days' {
         BeforeAll {
             $storage = @{
