@@ -123,6 +123,6 @@ Describe 'Get-EcrCleanupCandidate' {
     }
 
     It 'has a default table view' {
-        (Get-EcrCleanupCandidate @common | Format-Table | Out-String) | Should -Match 'Action\s+Tags\s+Age\(h\)'
+        (Get-EcrCleanupCandidate @common | Format-Table | Out-String) | Should -Match 'Action\s+Status\s+Tags\s+Age\(h\)'
     }
 }

@@ -78,7 +78,7 @@ Describe 'Get-ProtectedImage' {
         }
 
         It 'has a default table view' {
-            ($protected | Format-Table | Out-String) | Should -Match 'Reason\s+Environment\s+Tags'
+            ($protected | Format-Table | Out-String) | Should -Match 'Reason\s+Environment\s+Status\s+Tags'
         }
     }
 
