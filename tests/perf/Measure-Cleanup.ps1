@@ -468,7 +468,7 @@ $markdown = @(
     '|' + (($columns | ForEach-Object { ' --- ' }) -join '|') + '|'
     foreach ($row in $rows) { '| ' + (($columns | ForEach-Object { "$($row.$_)" }) -join ' | ') + ' |' }
     ''
-    'Calls: ECR DR DescribeRepositories, DI DescribeImages, BGI BatchGetImage; CFN DS DescribeStacks, LS ListStacks, LSR ListStackResources, GT GetTemplate; λ LF ListFunctions, GF GetFunction; ECS LC ListClusters, LS ListServices, DS DescribeServices, LT ListTasks, DT DescribeTasks, DTD DescribeTaskDefinition, LTD ListTaskDefinitions; GH as the sandbox counts them. Calls and throttled answers are those of the median run (the run with the median Invoke time), with the range over all runs when it varied. Times and peak working set: the median of each.'
+    'Calls: ECR DR DescribeRepositories, DI DescribeImages, BGI BatchGetImage, GLP GetLifecyclePolicy; CFN DS DescribeStacks, LS ListStacks, LSR ListStackResources, GT GetTemplate; λ LF ListFunctions, GF GetFunction; ECS LC ListClusters, LS ListServices, DS DescribeServices, LT ListTasks, DT DescribeTasks, DTD DescribeTaskDefinition, LTD ListTaskDefinitions; GH as the sandbox counts them. Calls and throttled answers are those of the median run (the run with the median Invoke time), with the range over all runs when it varied. Times and peak working set: the median of each.'
 ) -join "`n"
 Write-Host ''
 Write-Host $markdown
