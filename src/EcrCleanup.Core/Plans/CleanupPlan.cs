@@ -283,7 +283,7 @@ public sealed partial class CleanupPlan
 
     private static PlannedImage ImageOf(ImageDocument image)
     {
-        if (!DigestPattern().IsMatch(image.Digest ?? string.Empty))
+        if (!ImageName.IsDigest(image.Digest))
         {
             throw new ArgumentException($"'{image.Digest}' is not an image digest (sha256: and 64 lowercase hex digits).");
         }
@@ -375,9 +375,6 @@ public sealed partial class CleanupPlan
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new JsonStringEnumConverter(allowIntegerValues: false), new UtcTimeConverter() },
     };
-
-    [GeneratedRegex("^sha256:[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex DigestPattern();
 
     [GeneratedRegex("^[0-9]{12}$", RegexOptions.CultureInvariant)]
     private static partial Regex RegistryIdPattern();

@@ -204,7 +204,7 @@ public static class ReportRenderer
     /// <summary>What one repository's text report says of it: the counts, the lists, its failures and warnings.</summary>
     private static void TextSection(TextWriter b, CleanupReport report)
     {
-        var archiving = report.Configuration.Archive || report.Archived > 0;
+        var archiving = Archiving(report);
         b.Line("Summary:");
         b.Row("Total images:", report.TotalImages);
         if (report.ArchivedImages + report.ActivatingImages > 0)
@@ -331,7 +331,7 @@ public static class ReportRenderer
         b.Line($"| &nbsp;&nbsp;Untagged | {report.UntaggedImages} |");
         b.Line($"| &nbsp;&nbsp;Other | {report.OtherImages} |");
         b.Line($"| {(report.DryRun ? "Would delete" : "Deleted")} | {report.Deleted} |");
-        if (report.Configuration.Archive || report.Archived > 0)
+        if (Archiving(report))
         {
             b.Line($"| {(report.DryRun ? "Would archive" : "Archived")} | {report.Archived} ({FormatBytes(report.ArchivedBytes)}) |");
         }
@@ -497,6 +497,9 @@ public static class ReportRenderer
             ? new JsonObject { ["clusters"] = ecs.Clusters, ["services"] = ecs.Services, ["tasks"] = ecs.Tasks, ["taskDefinitions"] = ecs.TaskDefinitions }
             : null,
     };
+
+    /// <summary>Whether archiving is part of the run: the policy archives, or something was (or would be) archived. Its lines are shown then.</summary>
+    private static bool Archiving(CleanupReport report) => report.Configuration.Archive || report.Archived > 0;
 
     /// <summary>The prices a saving is estimated at: one when nothing is archived, both otherwise.</summary>
     private static string Prices(CleanupReport report, bool archiving) => archiving

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EcrCleanup.Model;
 
 namespace EcrCleanup.Restore;
 
@@ -36,7 +37,7 @@ public static class ArchiveJournal
 
                 var repository = Text(entry, "repository");
                 var digest = Text(entry, "digest");
-                if (string.IsNullOrEmpty(repository) || !ImageToRestore.IsDigest(digest))
+                if (string.IsNullOrEmpty(repository) || !ImageName.IsDigest(digest))
                 {
                     throw new FormatException($"it records an Archived outcome without a repository and a digest (sha256:<64 hex>): repository '{repository}', digest '{digest}'");
                 }

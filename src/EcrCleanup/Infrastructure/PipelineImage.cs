@@ -17,7 +17,7 @@ internal static class PipelineImage
     {
         var repository = Text(item, "Repository") ?? Text(item, "RepositoryName");
         var digest = Text(item, "Digest") ?? Text(item, "ImageDigest");
-        if (!ValidateEcrRepositoryNameAttribute.IsRepositoryName(repository) || !ImageToRestore.IsDigest(digest))
+        if (!ValidateEcrRepositoryNameAttribute.IsRepositoryName(repository) || !Model.ImageName.IsDigest(digest))
         {
             return null;
         }
