@@ -30,7 +30,9 @@ internal sealed class WorkloadReader : IDisposable
     private readonly ConcurrentQueue<string> _warnings;
     private readonly Action<ReadProgress>? _progress;
     private readonly SemaphoreSlim _calls;
-    private readonly ConcurrentDictionary<string, Task<EcsTaskDefinition?>> _taskDefinitions = new(StringComparer.Ordinal);
+    // Lazy: GetOrAdd may run its factory on two threads at once (a stack and a service naming the same definition);
+    // only the value that wins is ever started, so each definition is described once.
+    private readonly ConcurrentDictionary<string, Lazy<Task<EcsTaskDefinition?>>> _taskDefinitions = new(StringComparer.Ordinal);
 
     /// <param name="ecs">Null when ECS is skipped: no cluster is read, and a watched stack holding a task definition stops the read.</param>
     /// <param name="rollbackRevisions">How many earlier revisions of a production task definition family are read (the engine's <c>RollbackRevisions</c>).</param>
@@ -122,8 +124,8 @@ internal sealed class WorkloadReader : IDisposable
 
             if (task.Containers.Count > 0 && task.Containers.All(c => !string.IsNullOrEmpty(c.Image)) && FamilyAndRevision(task.TaskDefinitionArn) is var (family, revision))
             {
-                _taskDefinitions.TryAdd(task.TaskDefinitionArn, Task.FromResult<EcsTaskDefinition?>(
-                    new EcsTaskDefinition(task.TaskDefinitionArn, family, revision, "ACTIVE", task.Containers.Select(c => new EcsContainerImage(c.Name, c.Image)).ToArray())));
+                _taskDefinitions.TryAdd(task.TaskDefinitionArn, new Lazy<Task<EcsTaskDefinition?>>(Task.FromResult<EcsTaskDefinition?>(
+                    new EcsTaskDefinition(task.TaskDefinitionArn, family, revision, "ACTIVE", task.Containers.Select(c => new EcsContainerImage(c.Name, c.Image)).ToArray()))));
             }
         }
 
@@ -243,7 +245,7 @@ internal sealed class WorkloadReader : IDisposable
 
     /// <summary>Each task definition once, whoever names it, by the ARN or family:revision it is named by.</summary>
     private Task<EcsTaskDefinition?> DescribeTaskDefinitionAsync(string taskDefinition, CancellationToken cancellationToken) =>
-        _taskDefinitions.GetOrAdd(taskDefinition, arn => LimitedAsync(() => _ecs!.DescribeTaskDefinitionAsync(arn, cancellationToken)));
+        _taskDefinitions.GetOrAdd(taskDefinition, arn => new Lazy<Task<EcsTaskDefinition?>>(() => LimitedAsync(() => _ecs!.DescribeTaskDefinitionAsync(arn, cancellationToken)))).Value;
 
     private async Task<IReadOnlyList<string>> ListAsync(IAsyncEnumerable<string> listing)
     {
