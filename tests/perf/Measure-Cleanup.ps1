@@ -17,7 +17,9 @@
        pull-request stacks (each with an open pull request), -FunctionsPerStack container-image functions per
        stack, 30 production deployments, -ClusterCount ECS clusters of -ServicesPerCluster services with
        -TasksPerService running tasks each; see that script.
-    2. The sandbox starts with it. Each run first reloads it (POST /_sandbox/scenario: fresh state, call counts
+    2. The sandbox starts with it, its tiered compilation off (it stands in for AWS, whose work is not done on
+       this machine: compiled fully at once, it does not recompile itself on the child's cores during the first
+       runs). Each run first reloads it (POST /_sandbox/scenario: fresh state, call counts
        and rate buckets) and waits until the sandbox and this script are idle (a reload leaves GC and JIT work
        that would share the cores with the child), then starts a fresh `pwsh -NoProfile` (the pwsh running this
        script) that imports out/EcrCleanup and runs Invoke-EcrCleanup -WhatIf -Verbose against the sandbox, with
@@ -25,7 +27,8 @@
        empty file, so no profile of this machine counts).
        Measured: the wall time of the child process (pwsh start and exit included); inside the child, a Stopwatch
        around Import-Module + Invoke-EcrCleanup ("module") and one around Invoke-EcrCleanup alone ("Invoke"); the
-       child's peak working set, printed at its end; the calls per operation (GET /_sandbox/calls; a throttled
+       child's peak working set and CPU time, printed at its end; the sandbox's CPU time while the child ran
+       (the share of the cores the stand-in for AWS took); the calls per operation (GET /_sandbox/calls; a throttled
        attempt counts too); and the throttled answers: the module's verbose lines "<Service> <Operation> (...)
        answered <code>; retrying in ..." with a throttling code, collected as they come and counted after the
        Stopwatch stops. A throttled last attempt has no such line: the run then fails, and is shown as failed.
@@ -195,6 +198,7 @@ if (-not $result.Contains('Error')) {
     $result.Report = [ordered]@{ Images = $report.TotalImages; Kept = $report.Kept; Candidates = $report.Candidates; Warnings = @($report.Warnings); Calls = $report.Calls }
 }
 $result.PeakWorkingSet = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+$result.CpuSeconds = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds
 $result.EndSeconds = ([DateTime]::Now - [Diagnostics.Process]::GetCurrentProcess().StartTime).TotalSeconds
 'ECR-BENCH ' + ($result | ConvertTo-Json -Compress -Depth 5)
 '@
@@ -231,6 +235,7 @@ function Start-Child($sandbox, [string] $scenarioJson, [string] $repository, [sw
     }
     foreach ($entry in $variables.GetEnumerator()) { $start.Environment[$entry.Key] = $entry.Value }
 
+    $sandbox.Process.Refresh(); $sandboxCpu = $sandbox.Process.TotalProcessorTime
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $process = [Diagnostics.Process]::Start($start)
     $stdout = $process.StandardOutput.ReadToEndAsync()
@@ -242,6 +247,7 @@ function Start-Child($sandbox, [string] $scenarioJson, [string] $repository, [sw
     $line = ($stdout.Result -split "`r?`n" | Where-Object { $_.StartsWith('ECR-BENCH ') } | Select-Object -Last 1)
     $child = if ($line) { $line.Substring(10) | ConvertFrom-Json -AsHashtable } else { @{} }
     $child.Wall = $clock.Elapsed.TotalSeconds
+    $sandbox.Process.Refresh(); $child.SandboxCpu = ($sandbox.Process.TotalProcessorTime - $sandboxCpu).TotalSeconds
     $child.Failure = if ($timedOut) { "timed out after $TimeoutSeconds s" }
     elseif ($child.Contains('Error')) { $child.Error }
     elseif (-not $line) { "the child printed no result (exit code $($process.ExitCode)): $(($stderr.Result.Trim() -split "`n" | Select-Object -First 3) -join ' ')" }
@@ -265,6 +271,8 @@ function Invoke-Run($sandbox, [string] $scenarioJson, [string] $repository) {
         WarmInvoke = $warm['WarmInvokeSeconds']
         WarmRead   = $warm['WarmReadSeconds']
         PeakMB     = if ($child.Contains('PeakWorkingSet')) { $child.PeakWorkingSet / 1MB }
+        Cpu        = $child['CpuSeconds']
+        SandboxCpu = $child.SandboxCpu
         Throttled  = $child['Throttled']
         Retries    = $child['Retries']
         Report     = $child['Report']
@@ -400,15 +408,20 @@ try {
             $sizes.ClusterCount, $sizes.ServicesPerCluster, $sizes.TasksPerService
         Write-Host "== ${label}: $sizeText"
 
-        $sandbox = Start-EcrSandbox -ScenarioPath $path -SandboxDll $SandboxDll -NoEnvironment
+        # The sandbox stands in for AWS, whose work is not done on this machine: it compiles its code fully optimized at
+        # once, so that measured runs do not share the cores with it recompiling itself (tiered compilation) for the
+        # first few runs; what it still takes, it takes answering, and the table says how much.
+        $env:DOTNET_TieredCompilation = '0'
+        try { $sandbox = Start-EcrSandbox -ScenarioPath $path -SandboxDll $SandboxDll -NoEnvironment }
+        finally { $env:DOTNET_TieredCompilation = $null }
         $runs = [System.Collections.Generic.List[object]]::new()
         try {
             for ($i = 0; $i -le $Repeat; $i++) {
                 $run = Invoke-Run $sandbox $json $repository
                 $what = if ($i -eq 0) { 'warm-up' } else { "run $i/$Repeat" }
                 $summary = if ($run.Failure) { "FAILED: $($run.Failure)" } else {
-                    '{0:0.00} s wall (pwsh start {8:0.00} s, end of script {9:0.00} s), {1:0.00} s module, {2:0.00} s Invoke (reading {10:0.00} s; warm {11:0.00} s, reading {12:0.00} s), {3:0} MB peak, {4} calls, {5} retries; {6:N0} images, {7:N0} would be deleted' -f $run.Wall, $run.Module, $run.Invoke, $run.PeakMB,
-                    ($run.Calls.Values | Measure-Object -Sum).Sum, $run.Retries, $run.Report.Images, $run.Report.Candidates, $run.Start, $run.End, $run.Read, $run.WarmInvoke, $run.WarmRead
+                    '{0:0.00} s wall (pwsh start {8:0.00} s, end of script {9:0.00} s), {1:0.00} s module, {2:0.00} s Invoke (reading {10:0.00} s; warm {11:0.00} s, reading {12:0.00} s), {3:0} MB peak, CPU {13:0.00} s (sandbox {14:0.00} s), {4} calls, {5} retries; {6:N0} images, {7:N0} would be deleted' -f $run.Wall, $run.Module, $run.Invoke, $run.PeakMB,
+                    ($run.Calls.Values | Measure-Object -Sum).Sum, $run.Retries, $run.Report.Images, $run.Report.Candidates, $run.Start, $run.End, $run.Read, $run.WarmInvoke, $run.WarmRead, $run.Cpu, $run.SandboxCpu
                 }
                 Write-Host "   ${what}: $summary"
                 if ($i -gt 0) { $runs.Add($run) }
@@ -427,6 +440,8 @@ try {
             WarmInvoke = Get-Median @($ok | ForEach-Object WarmInvoke)
             WarmRead = Get-Median @($ok | ForEach-Object WarmRead)
             PeakMB = Get-Median @($ok | ForEach-Object PeakMB)
+            Cpu    = Get-Median @($ok | ForEach-Object Cpu)
+            SandboxCpu = Get-Median @($ok | ForEach-Object SandboxCpu)
             Bound  = $bound
             Ratio  = $null
             ReadRatio = $null
@@ -449,6 +464,7 @@ try {
                 'Read ÷ bound, cold / warm' = if ($ok) { '{0:0.0} / {1:0.0}' -f @($result.ReadRatio, ($result.WarmRead / $bound.Seconds)) } else { '–' }
                 'Invoke ÷ bound, cold / warm' = if ($ok) { '{0:0.0} / {1:0.0}' -f @($result.Ratio, ($result.WarmInvoke / $bound.Seconds)) } else { '–' }
                 'Peak WS (MB)'        = if ($ok) { '{0:0}' -f $result.PeakMB } else { '–' }
+                'CPU: pwsh / sandbox (s)' = if ($ok) { "$(Seconds $result.Cpu) / $(Seconds $result.SandboxCpu)" } else { '–' }
                 'Calls per operation' = Format-Calls $median.Calls
                 'Throttled answers'   = $throttledText
                 'Target'              = $preset.Target
