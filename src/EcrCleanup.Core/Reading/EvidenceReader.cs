@@ -28,7 +28,7 @@ public sealed class EvidenceReader
     private readonly TimeProvider _time;
 
     /// <param name="services">The sources; <see cref="CleanupServices.GitHub"/> null when GitHub is skipped (no open pull requests, no production history), <see cref="CleanupServices.Ecs"/> null when ECS is.</param>
-    /// <param name="historyIsEnough">Asked after each page of production history: true once the decisions need no older page.</param>
+    /// <param name="historyIsEnough">Asked after each page of production history but the last: true once the decisions need no older page.</param>
     /// <param name="historyIsNeeded">True when the first page of production history will be needed whatever the evidence: it is then read with the other sources.</param>
     /// <param name="rollbackRevisions">How many earlier revisions of a production task definition family the decisions keep (<see cref="Decisions.CleanupEngine.RollbackRevisions"/>).</param>
     /// <param name="time">The clock the lifecycle policy preview is waited for on.</param>
@@ -72,7 +72,7 @@ public sealed class EvidenceReader
         }
     }
 
-    private async Task<IReadOnlyList<RepositoryEvidence>> ReadAsync(IReadOnlyList<string> repositoryNames, GitHubReader? github, IAsyncEnumerator<IReadOnlyList<string>>? history, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RepositoryEvidence>> ReadAsync(IReadOnlyList<string> repositoryNames, GitHubReader? github, IAsyncEnumerator<HistoryPage>? history, CancellationToken cancellationToken)
     {
         var warnings = new ConcurrentQueue<string>();
         // The sources are independent (and have separate quotas): every one starts at once, and with them the first
@@ -254,7 +254,7 @@ public sealed class EvidenceReader
     /// each repository gets the pages its own decisions needed, as its own run would read them. None at all stops the run.
     /// </summary>
     /// <param name="firstPage">The first page's move, when it was asked for with the other sources.</param>
-    private async Task<IReadOnlyList<IReadOnlyList<string>>> ReadHistoryAsync(GitHubReader reader, IAsyncEnumerator<IReadOnlyList<string>> pages, Task<bool>? firstPage, IReadOnlyList<Evidence> evidences, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<IReadOnlyList<string>>> ReadHistoryAsync(GitHubReader reader, IAsyncEnumerator<HistoryPage> pages, Task<bool>? firstPage, IReadOnlyList<Evidence> evidences, CancellationToken cancellationToken)
     {
         var history = new List<string>();
         var needed = new int?[evidences.Count];
@@ -278,8 +278,12 @@ public sealed class EvidenceReader
         while (needed.Any(n => n is null) && (firstPage is not null ? await firstPage.ConfigureAwait(false) : await pages.MoveNextAsync().ConfigureAwait(false)))
         {
             firstPage = null;
-            history.AddRange(pages.Current);
-            Check();
+            history.AddRange(pages.Current.Shas);
+            if (!pages.Current.IsLast)
+            {
+                // Whether the decisions need an older page; after the last there is none to read, so nothing to ask.
+                Check();
+            }
         }
 
         if (history.Count > 0 || withoutHistory.All(w => w))

@@ -53,8 +53,8 @@ internal sealed class GitHubReader
     /// <summary>Where the history read came from: Deployments or Commits (Auto resolved); null before the first page.</summary>
     public ProductionHistorySource? Source { get; private set; }
 
-    /// <summary>Production commit SHAs, newest first, a page (of up to 100) at a time, as long as the caller reads.</summary>
-    public async IAsyncEnumerable<IReadOnlyList<string>> ReadProductionHistoryAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Production commit SHAs, newest first, a page (of up to 100) at a time, as long as the caller reads and at most <see cref="CleanupSettings.MaxHistoryPages"/> pages.</summary>
+    public async IAsyncEnumerable<HistoryPage> ReadProductionHistoryAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var source = _settings.HistorySource;
         IReadOnlyList<string>? firstPage = null;
@@ -75,8 +75,9 @@ internal sealed class GitHubReader
             var shas = source == ProductionHistorySource.Deployments
                 ? page == 1 && firstPage is not null ? firstPage : await DeploymentPageAsync(page, cancellationToken).ConfigureAwait(false)
                 : await _github.ListBranchCommitsAsync(branch!, page, cancellationToken).ConfigureAwait(false);
-            yield return shas;
-            if (shas.Count < 100)
+            var last = shas.Count < 100 || page == _settings.MaxHistoryPages;
+            yield return new HistoryPage(shas, last);
+            if (last)
             {
                 yield break;
             }
@@ -94,3 +95,6 @@ internal sealed class GitHubReader
         return deployments.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Select(d => d.Sha).ToArray();
     }
 }
+
+/// <summary>One page of production history, newest first; <see cref="IsLast"/> when no page follows it.</summary>
+public sealed record HistoryPage(IReadOnlyList<string> Shas, bool IsLast);

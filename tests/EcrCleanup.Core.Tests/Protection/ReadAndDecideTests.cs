@@ -155,8 +155,10 @@ public class ReadAndDecideTests
     private CleanupSettings Settings => new(Repo, Region) { Policy = new CleanupPolicy { ProductionRetentionCount = 3 } };
 
     private Task<CleanupDecisions> Run(CleanupSettings? settings = null, bool github = true, bool ecs = true) =>
-        new CleanupRun(settings ?? Settings, new CleanupServices(world, world, world, ecs ? world : null, world, world, github ? world : null, new ServiceCallRecorder()), TimeProvider.System)
-            .DecideAsync(null, CancellationToken.None);
+        new CleanupRun(settings ?? Settings, Services(github, ecs), TimeProvider.System).DecideAsync(null, CancellationToken.None);
+
+    private CleanupServices Services(bool github = true, bool ecs = true) =>
+        new(world, world, world, ecs ? world : null, world, world, github ? world : null, new ServiceCallRecorder());
 
     private static ProtectedImage[] For(CleanupDecisions result, EcrImage image) => result.Protected.Where(p => p.Digest == image.Digest).ToArray();
 
@@ -352,6 +354,24 @@ public class ReadAndDecideTests
         Assert.Contains(For(result, images[1]), p => p.Reason == ProtectionReason.ProductionRetention);
         Assert.Empty(For(result, images[2]));
         Assert.StartsWith(Sha("c0")[..7], result.Evidence.ProductionHistory![0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(30, false, 1, 0)] // one page: the last, so nothing to ask
+    [InlineData(150, false, 2, 1)] // asked after the first page, which is not the last; the second is
+    [InlineData(150, true, 1, 1)] // enough after the first page: the second is not read
+    [InlineData(100, false, 2, 1)] // a full first page may have a next: read, and it is empty
+    public async Task Asks_whether_the_production_history_is_enough_only_while_a_page_may_follow(int deployments, bool enough, int pagesRead, int asked)
+    {
+        world.Deployments.AddRange(Enumerable.Range(0, deployments).Select(i => new GitHubDeployment(1000 - i, Sha("d" + i), "production", DateTimeOffset.UtcNow.AddHours(-i))));
+        var questions = 0;
+        var reader = new EvidenceReader(Settings, Services(), _ => { Interlocked.Increment(ref questions); return enough; }, historyIsNeeded: true, rollbackRevisions: 0);
+
+        var evidence = await reader.ReadAsync(CancellationToken.None);
+
+        Assert.Equal(pagesRead, world.Calls["GitHub:ListDeployments"]);
+        Assert.Equal(asked, questions);
+        Assert.Equal(enough ? 100 : deployments, evidence.ProductionHistory!.Count);
     }
 
     [Fact]
