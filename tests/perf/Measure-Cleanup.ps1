@@ -411,9 +411,10 @@ try {
         # The sandbox stands in for AWS, whose work is not done on this machine: it compiles its code fully optimized at
         # once, so that measured runs do not share the cores with it recompiling itself (tiered compilation) for the
         # first few runs; what it still takes, it takes answering, and the table says how much.
+        $tiered = $env:DOTNET_TieredCompilation
         $env:DOTNET_TieredCompilation = '0'
         try { $sandbox = Start-EcrSandbox -ScenarioPath $path -SandboxDll $SandboxDll -NoEnvironment }
-        finally { $env:DOTNET_TieredCompilation = $null }
+        finally { $env:DOTNET_TieredCompilation = $tiered }
         $runs = [System.Collections.Generic.List[object]]::new()
         try {
             for ($i = 0; $i -le $Repeat; $i++) {

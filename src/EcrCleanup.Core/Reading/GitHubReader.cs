@@ -97,4 +97,4 @@ internal sealed class GitHubReader
 }
 
 /// <summary>One page of production history, newest first; <see cref="IsLast"/> when no page follows it.</summary>
-public sealed record HistoryPage(IReadOnlyList<string> Shas, bool IsLast);
+internal sealed record HistoryPage(IReadOnlyList<string> Shas, bool IsLast);
