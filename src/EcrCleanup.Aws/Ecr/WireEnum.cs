@@ -11,17 +11,25 @@ namespace EcrCleanup.Aws.Ecr;
 internal sealed class WireEnum<T>
     where T : struct, Enum
 {
-    private readonly Dictionary<T, string> _names;
-    private readonly Dictionary<string, T> _values;
+    // A handful of members each, searched in order: a dictionary per enum would be compiled for each enum type at
+    // the first call of a process, for lookups no faster than these.
+    private readonly (T Value, string Name)[] _members;
 
-    public WireEnum(params (T Value, string Name)[] members)
-    {
-        _names = members.ToDictionary(m => m.Value, m => m.Name);
-        _values = members.ToDictionary(m => m.Name, m => m.Value, StringComparer.Ordinal);
-    }
+    public WireEnum(params (T Value, string Name)[] members) => _members = members;
 
     /// <summary>The member's name on the wire.</summary>
-    public string Name(T value) => _names[value];
+    public string Name(T value)
+    {
+        foreach (var member in _members)
+        {
+            if (EqualityComparer<T>.Default.Equals(member.Value, value))
+            {
+                return member.Name;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(value), value, "The value has no name on the wire.");
+    }
 
     /// <summary>The member <paramref name="name"/> names, which the operation always returns.</summary>
     /// <param name="owner">What the member belongs to, for the error (<c>sha256:…</c>); null for the answer itself.</param>
@@ -38,9 +46,15 @@ internal sealed class WireEnum<T>
             return null;
         }
 
-        return _values.TryGetValue(text, out var value)
-            ? value
-            : throw new MalformedAnswerException($"its {name}{For(owner)} is '{text}', a value this version of the module does not know ({string.Join(", ", _values.Keys)}); a newer version may");
+        foreach (var member in _members)
+        {
+            if (string.Equals(member.Name, text, StringComparison.Ordinal))
+            {
+                return member.Value;
+            }
+        }
+
+        throw new MalformedAnswerException($"its {name}{For(owner)} is '{text}', a value this version of the module does not know ({string.Join(", ", _members.Select(m => m.Name))}); a newer version may");
     }
 
     private static string For(string? owner) => owner is null ? string.Empty : " for " + owner;
