@@ -20,7 +20,6 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
     /// <summary>GitHub.com's API; GitHub Actions sets GITHUB_API_URL to it, or to a GitHub Enterprise Server's.</summary>
     internal static readonly Uri DefaultApiUrl = new("https://api.github.com/");
 
-    private readonly Octokit.GitHubClient _github;
     private readonly ApiConnection _api;
     private readonly ServiceCallRecorder _recorder;
     private readonly RetryStrategy _retry;
@@ -38,10 +37,10 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
             throw new AwsConfigurationException(AwsConfigurationException.SettingInvalid, "No GitHub token was given. Pass -GitHubToken or set GITHUB_TOKEN (in GitHub Actions: GITHUB_TOKEN: ${{ github.token }}).");
         }
 
-        // Connection, not GitHubClient(product, uri): that constructor rewrites any host but github.com to /api/v3/.
-        var connection = new Connection(new ProductHeaderValue("EcrCleanup"), WithTrailingSlash(apiUrl), new InMemoryCredentialStore(new Credentials(token)));
-        _github = new Octokit.GitHubClient(connection);
-        _api = new ApiConnection(connection);
+        // A Connection of our own, not GitHubClient(product, uri): that constructor rewrites any host but github.com to
+        // /api/v3/. And no Octokit.GitHubClient at all: it builds a client for every part of GitHub's API, compiled in
+        // a fresh process before the first call can go, where the module asks a few URLs through the connection.
+        _api = new ApiConnection(new Connection(new ProductHeaderValue("EcrCleanup"), WithTrailingSlash(apiUrl), new InMemoryCredentialStore(new Credentials(token))));
         _recorder = recorder;
         _retry = retry;
         _time = time;
@@ -51,7 +50,7 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
 
     public async Task<string> GetDefaultBranchAsync(CancellationToken cancellationToken)
     {
-        var repository = await CallAsync("GetRepository", string.Empty, () => _github.Repository.Get(_owner, _name), cancellationToken).ConfigureAwait(false);
+        var repository = await CallAsync("GetRepository", string.Empty, () => _api.Get<Octokit.Repository>(ApiUrls.Repository(_owner, _name)), cancellationToken).ConfigureAwait(false);
         return string.IsNullOrEmpty(repository.DefaultBranch)
             ? throw new ServiceException(Service, "GetRepository", Repository, GitHubFailure.Malformed, "the repository's answer names no default branch.")
             : repository.DefaultBranch;
@@ -150,7 +149,7 @@ internal sealed partial class GitHubClient : Abstractions.IGitHubClient
             IApiResponse<List<T>> response;
             try
             {
-                response = await _github.Connection.Get<List<T>>(url, query).ConfigureAwait(false);
+                response = await _api.Connection.Get<List<T>>(url, query).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not ApiException and not HttpRequestException and not IOException and not TaskCanceledException)
             {
