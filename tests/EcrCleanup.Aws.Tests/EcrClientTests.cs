@@ -40,6 +40,36 @@ public class EcrClientTests
     }
 
     [Fact]
+    public async Task A_page_whose_images_are_malformed_is_read_again_and_the_next_asked_at_the_token_it_is_finally_read_with()
+    {
+        // The first answer names the second page's token, which is asked at once, and then lacks an image's digest. The
+        // first page is asked again; its new answer names a new token (ECR's, like the sandbox's, differ from answer to
+        // answer), so the second page is asked again at that one: 3 pages, the first's retry and the second's second
+        // asking. The page asked at the first token asks none ahead of it, not being read.
+        await using var sandbox = await SandboxHost.StartAsync(Repository(2500));
+        sandbox.AddFaults(new ScenarioFault { Service = "ecr", Operation = "DescribeImages", Malformed = "drop:imageDigest", Times = 1 });
+        var recorder = new ServiceCallRecorder();
+
+        var images = await SandboxClients.For(sandbox, recorder).CreateEcr().DescribeImagesAsync("app", ImageStatusFilter.Active, CancellationToken.None).ToListAsync();
+
+        Assert.Equal(2500, images.Select(i => i.Digest).Distinct().Count());
+        Assert.Equal(1, recorder.Retries["ECR:DescribeImages"]);
+        Assert.Equal(5, sandbox.CallCount("ecr:DescribeImages"));
+    }
+
+    [Fact]
+    public async Task A_page_whose_images_stay_malformed_fails_the_listing()
+    {
+        await using var sandbox = await SandboxHost.StartAsync(Repository(2500));
+        sandbox.AddFaults(new ScenarioFault { Service = "ecr", Operation = "DescribeImages", Malformed = "drop:imageDigest", Times = -1 });
+
+        var e = await Assert.ThrowsAsync<ServiceException>(() => SandboxClients.For(sandbox, new()).CreateEcr().DescribeImagesAsync("app", ImageStatusFilter.Active, CancellationToken.None).ToListAsync().AsTask());
+
+        Assert.Equal(("DescribeImages", "MalformedResponse"), (e.Operation, e.ErrorCode));
+        Assert.Contains("imageDigest", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Lists_every_repository_of_the_registry_a_page_of_1000_at_a_time()
     {
         var scenario = new Scenario { Repositories = Enumerable.Range(0, 2100).Select(i => new ScenarioRepository { Name = $"team/app-{i:d4}" }).ToList() };

@@ -65,10 +65,11 @@ internal sealed class EcrClient : IEcrClient
     /// <summary>
     /// Active images are ECR's default, so for them no filter is sent and an image without <c>imageStatus</c> is active;
     /// with a filter sent every image must say its status (an endpoint that ignores the filter then fails, rather than
-    /// its active images pass for archived ones).
+    /// its active images pass for archived ones). Each page is asked as soon as the answer before it names its token,
+    /// while that answer's 1,000 images are read.
     /// </summary>
     public IAsyncEnumerable<EcrImage> DescribeImagesAsync(string repositoryName, ImageStatusFilter status, CancellationToken cancellationToken) =>
-        Paging.EveryPageAsync((nextToken, ct) =>
+        Paging.EveryPageAsync<EcrImage>((nextToken, tokenRead, ct) =>
         {
             var input = Json.Page(new JsonObject { ["repositoryName"] = repositoryName, ["maxResults"] = DescribeImagesPageSize }, nextToken);
             var filtered = status != ImageStatusFilter.Active;
@@ -77,8 +78,12 @@ internal sealed class EcrClient : IEcrClient
                 input["filter"] = new JsonObject { ["imageStatus"] = ImageStatusFilters.Name(status) };
             }
 
-            return _protocol.CallAsync("DescribeImages", repositoryName, input,
-                output => (Json.Array(output, "imageDetails").Select(detail => ReadImage(repositoryName, detail, filtered)).ToList(), Json.OptionalText(output, "nextToken")), ct);
+            return _protocol.CallAsync("DescribeImages", repositoryName, input, output =>
+            {
+                var next = Json.OptionalText(output, "nextToken");
+                tokenRead(next);
+                return (Json.Array(output, "imageDetails").Select(detail => ReadImage(repositoryName, detail, filtered)).ToList(), next);
+            }, ct);
         }, cancellationToken);
 
     /// <summary>
