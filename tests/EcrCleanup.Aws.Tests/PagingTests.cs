@@ -144,9 +144,16 @@ public class PagingTests
                 throw new ServiceException("ECR", "DescribeImages", "app", "ServerException", "failed");
             }
 
-            using var registration = ct.Register(() => aheadCancelled.TrySetResult());
-            await Task.Delay(Timeout.Infinite, ct);
-            return ([], null);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+                return ([], null);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                aheadCancelled.TrySetResult();
+                throw;
+            }
         }, CancellationToken.None).ToListAsync().AsTask();
 
         Assert.Equal("ServerException", (await Assert.ThrowsAsync<ServiceException>(() => listing)).ErrorCode);
@@ -166,9 +173,16 @@ public class PagingTests
                 return (["a", "b"], "2");
             }
 
-            using var registration = ct.Register(() => aheadCancelled.TrySetResult());
-            await Task.Delay(Timeout.Infinite, ct);
-            return ([], null);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+                return ([], null);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                aheadCancelled.TrySetResult();
+                throw;
+            }
         }, CancellationToken.None).FirstAsync();
 
         Assert.Equal("a", first);
