@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EcrCleanup.Abstractions;
 using EcrCleanup.Aws.Http;
 using YamlDotNet.Core;
@@ -7,18 +8,25 @@ using YamlDotNet.RepresentationModel;
 namespace EcrCleanup.Aws.CloudFormation;
 
 /// <summary>
-/// Reads a CloudFormation template, JSON or YAML (JSON is YAML, so one parser reads both), into its resources. The
-/// YAML is read into YamlDotNet's representation model, which keeps a tag as a node's label without resolving it:
-/// the short forms of the intrinsic functions (<c>!Sub</c>, <c>!Ref</c>, <c>!GetAtt</c>, <c>!Join</c>, <c>!If</c>, ...)
-/// on a scalar, a sequence or a mapping read like their long forms, arguments and all.
+/// Reads a CloudFormation template, JSON or YAML, into its resources. The YAML is read into YamlDotNet's
+/// representation model, which keeps a tag as a node's label without resolving it: the short forms of the intrinsic
+/// functions (<c>!Sub</c>, <c>!Ref</c>, <c>!GetAtt</c>, <c>!Join</c>, <c>!If</c>, ...) on a scalar, a sequence or a
+/// mapping read like their long forms, arguments and all. JSON is YAML, and is read into the same model as the YAML
+/// parser reads it, but by System.Text.Json, several times faster (a 136 KB template: 1 ms against 6 to 7): most
+/// templates are JSON (CDK's, SAM's once processed), and every watched stack's is read on every run.
 /// </summary>
 internal static class TemplateReader
 {
     /// <summary>Each entry of <c>Resources</c>: its logical id, its <c>Type</c> and every scalar under its <c>Properties</c>.</summary>
     /// <exception cref="MalformedAnswerException">The body is not a template: not YAML or JSON, or without the resources every template has.</exception>
-    public static IReadOnlyList<TemplateResource> Read(string body)
+    public static IReadOnlyList<TemplateResource> Read(string body) => Read(body, json: true);
+
+    /// <param name="json">Whether a body that is JSON is read by System.Text.Json; false: by the YAML parser, like any other.</param>
+    internal static IReadOnlyList<TemplateResource> Read(string body, bool json)
     {
-        var root = Parse(body) as YamlMappingNode ?? throw new MalformedAnswerException("its TemplateBody is not a template (not a mapping)");
+        // A byte order mark is neither YAML nor JSON; a template saved with one still is a template.
+        var text = body.TrimStart('\uFEFF');
+        var root = ((json ? FromJson(text) : null) ?? FromYaml(text)) as YamlMappingNode ?? throw new MalformedAnswerException("its TemplateBody is not a template (not a mapping)");
         var resources = Child(root, "Resources") as YamlMappingNode ?? throw new MalformedAnswerException("its TemplateBody has no Resources mapping");
         return resources.Select(entry =>
         {
@@ -32,13 +40,12 @@ internal static class TemplateReader
     /// <summary>How deep collections may nest: far past any template CloudFormation accepts, well short of the stack.</summary>
     internal const int MaxDepth = 1000;
 
-    private static YamlNode? Parse(string body)
+    private static YamlNode? FromYaml(string text)
     {
         var stream = new YamlStream();
         try
         {
-            // A byte order mark is not YAML; a template saved with one still is a template.
-            stream.Load(new DepthLimitedParser(new Parser(new StringReader(body.TrimStart('\uFEFF')))));
+            stream.Load(new DepthLimitedParser(new Parser(new StringReader(text))));
         }
         catch (YamlException e)
         {
@@ -46,6 +53,57 @@ internal static class TemplateReader
         }
 
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+    }
+
+    /// <summary>
+    /// A JSON object as the YAML parser reads it: text double-quoted, numbers, booleans and null plain as written,
+    /// members in order. Null for anything the YAML parser is then left to read, and to decide on: a body that is not
+    /// a JSON object, nested deeper than <see cref="MaxDepth"/>, with a key twice in one object, or text that is not UTF-16.
+    /// </summary>
+    private static YamlNode? FromJson(string text)
+    {
+        if (!text.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            return Node(document.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static YamlNode Node(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var mapping = new YamlMappingNode();
+                foreach (var member in element.EnumerateObject())
+                {
+                    // A key twice: ArgumentException, as the YAML parser's own (which it reports as "Duplicate key").
+                    mapping.Add(new YamlScalarNode(member.Name) { Style = ScalarStyle.DoubleQuoted }, Node(member.Value));
+                }
+
+                return mapping;
+            case JsonValueKind.Array:
+                var sequence = new YamlSequenceNode();
+                foreach (var item in element.EnumerateArray())
+                {
+                    sequence.Add(Node(item));
+                }
+
+                return sequence;
+            case JsonValueKind.String:
+                return new YamlScalarNode(element.GetString()) { Style = ScalarStyle.DoubleQuoted };
+            default:
+                return new YamlScalarNode(element.GetRawText()) { Style = ScalarStyle.Plain };
+        }
     }
 
     private static YamlNode? Child(YamlMappingNode mapping, string key) =>
