@@ -76,6 +76,27 @@ public class AdaptiveRateLimiterTests
     }
 
     [Fact]
+    public async Task A_throttle_met_while_probing_past_the_rate_last_throttled_cuts_but_is_not_the_calls_own()
+    {
+        var limiter = new AdaptiveRateLimiter(time);
+        await SendAsync(limiter, perSecond: 20, seconds: 3);
+        Assert.True(limiter.Update(throttled: true, await limiter.AcquireAsync(CancellationToken.None)));
+
+        // W ≈ 20, K ≈ 2.47 s: one second on, the curve is still below W; a throttle then is the service's, and counts.
+        await SendAsync(limiter, perSecond: 10, seconds: 1);
+        var belowW = limiter.Rate!.Value;
+        Assert.True(limiter.Update(throttled: true, await AcquireWithinAsync(limiter)));
+        Assert.True(limiter.Rate < belowW);
+
+        // Past K of that cut the curve climbs above the rate it was cut from: a throttle there answers the probe. It
+        // cuts all the same, and is the client's own, not the call's.
+        await SendAsync(limiter, perSecond: 10, seconds: 4);
+        var probing = limiter.Rate!.Value;
+        Assert.False(limiter.Update(throttled: true, await AcquireWithinAsync(limiter)));
+        Assert.True(limiter.Rate < probing, "the probe's throttle cuts");
+    }
+
+    [Fact]
     public async Task Paces_calls_at_the_rate_once_throttled()
     {
         var limiter = new AdaptiveRateLimiter(time);

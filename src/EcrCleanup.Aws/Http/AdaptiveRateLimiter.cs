@@ -9,7 +9,9 @@ namespace EcrCleanup.Aws.Http;
 /// calls the service accepted in the last second (the SDKs take the measured rate, which reads 0 until the first
 /// half-second has closed, and drop to the floor); and a throttling answer to a call sent before the last cut says
 /// nothing about the rate now in force, so it does not cut again — the rate falls once per round trip, not once per
-/// call of the burst. Safe to use from many threads.
+/// call of the burst. Either throttle, and one met while the curve is past the rate last throttled (CUBIC probing
+/// above it, which the cut answers), is the client's own pace, not the call's: the caller need not count it as an
+/// attempt. Safe to use from many threads.
 /// </summary>
 internal sealed class AdaptiveRateLimiter
 {
@@ -93,8 +95,9 @@ internal sealed class AdaptiveRateLimiter
 
     /// <summary>Learns from an answer to an attempt sent at <paramref name="sentAt"/>: a throttling one, or any other.</summary>
     /// <returns>
-    /// False for a throttling answer to a call sent before the last cut: the rate now in force already answers it, so the
-    /// caller need not count it as the call's own; true for any other answer.
+    /// False for a throttling answer the client's own pace explains, which the caller need not count as the call's
+    /// attempt: to a call sent before the last cut (the rate now in force already answers it), or met while the curve
+    /// was past the rate last throttled (CUBIC probing above it; this answer cuts). True for any other answer.
     /// </returns>
     public bool Update(bool throttled, double sentAt)
     {
@@ -110,6 +113,10 @@ internal sealed class AdaptiveRateLimiter
                     return false;
                 }
 
+                // Past K the curve is above the rate last throttled: CUBIC probing for more. A throttle there is the
+                // probe's answer, which the cut takes; the call did not meet a service that got slower.
+                var probing = _enabled && now - _lastThrottle > _timeWindow;
+
                 var rateToUse = _enabled ? Math.Min(SendingRate(now), _fillRate) : AcceptedRate(now);
                 _lastMaxRate = rateToUse;
                 _timeWindow = Math.Cbrt(_lastMaxRate * (1 - Beta) / ScaleConstant);
@@ -122,6 +129,9 @@ internal sealed class AdaptiveRateLimiter
                     _lastRefill = now;
                     _recentSuccesses.Clear();
                 }
+
+                SetRate(calculated, now);
+                return !probing;
             }
             else
             {
@@ -135,13 +145,19 @@ internal sealed class AdaptiveRateLimiter
                 calculated = (ScaleConstant * Math.Pow(now - _lastThrottle - _timeWindow, 3)) + _lastMaxRate;
             }
 
-            var rate = Math.Min(calculated, 2 * SendingRate(now));
-            Refill(now);
-            _fillRate = Math.Max(rate, MinimumFillRate);
-            _maxCapacity = Math.Max(rate, MinimumCapacity);
-            _capacity = Math.Min(_capacity, _maxCapacity);
+            SetRate(calculated, now);
             return true;
         }
+    }
+
+    /// <summary>Sets the rate (at most twice the measured sending rate, at least the floor). Under the gate.</summary>
+    private void SetRate(double calculated, double now)
+    {
+        var rate = Math.Min(calculated, 2 * SendingRate(now));
+        Refill(now);
+        _fillRate = Math.Max(rate, MinimumFillRate);
+        _maxCapacity = Math.Max(rate, MinimumCapacity);
+        _capacity = Math.Min(_capacity, _maxCapacity);
     }
 
     private double Now() => _time.GetElapsedTime(_origin).TotalSeconds;

@@ -39,9 +39,9 @@ internal sealed class AwsServiceClient
     /// <param name="read">Reads the operation's document; throws <see cref="MalformedAnswerException"/> for an answer that is not it, which is retried like a transient fault.</param>
     public async Task<T> SendAsync<T>(AwsRequest request, Func<AwsResponse, T> read, CancellationToken cancellationToken)
     {
-        // Attempts that count against the strategy's maximum: every one, except throttles of calls sent before the
-        // adaptive bucket last slowed down (the client's own burst, already answered by the slower rate), at most as
-        // many such as the maximum allows.
+        // Attempts that count against the strategy's maximum: every one, except throttles the adaptive bucket puts down
+        // to the client's own pace (a call sent before it last slowed down, or its probe past the rate last
+        // throttled: the slower rate answers either), at most as many such as the maximum allows.
         var spared = 0;
         for (var attempt = 1; ; attempt++)
         {
@@ -94,7 +94,7 @@ internal sealed class AwsServiceClient
             if (_adaptive is not null && !_adaptive.Update(throttled, sentAt) && spared < _retry.MaxAttempts)
             {
                 spared++;
-                await WaitAsync(request, error.Code + " (sent before the client slowed down: not counted as an attempt)", _retry.Delay(attempt - spared + 1, response.RetryAfter), cancellationToken).ConfigureAwait(false);
+                await WaitAsync(request, error.Code + " (the client's own pace, which it has slowed: not counted as an attempt)", _retry.Delay(attempt - spared + 1, response.RetryAfter), cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
