@@ -12,8 +12,9 @@ namespace EcrCleanup.Aws.CloudFormation;
 /// representation model, which keeps a tag as a node's label without resolving it: the short forms of the intrinsic
 /// functions (<c>!Sub</c>, <c>!Ref</c>, <c>!GetAtt</c>, <c>!Join</c>, <c>!If</c>, ...) on a scalar, a sequence or a
 /// mapping read like their long forms, arguments and all. JSON is YAML, and is read into the same model as the YAML
-/// parser reads it, but by System.Text.Json, several times faster (a 136 KB template: 1 ms against 6 to 7): most
-/// templates are JSON (CDK's, SAM's once processed), and every watched stack's is read on every run.
+/// parser reads it, but by System.Text.Json: a 136 KB template in 2.3–2.9 ms against 5.2–5.6 ms, and 3 ms against 30
+/// in a process's first read. Many templates are JSON (CDK's, SAM's once processed), and every watched stack's is
+/// read on every run.
 /// </summary>
 internal static class TemplateReader
 {
